@@ -6,6 +6,9 @@ import { z } from 'zod';
  * Every field's `describe()` text is the configuration reference in the README.
  */
 
+/** CloudWatch Logs retention values of at least a year (shorter ones would lose audit evidence). */
+export const LOG_RETENTION_DAYS: readonly number[] = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
 const awsRegion = z
   .string()
   .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS Region code such as "us-east-1"');
@@ -98,7 +101,11 @@ export const WellgateConfigSchema = z
           .default(6)
           .describe('Years the audit bucket keeps every object under Object Lock COMPLIANCE mode.'),
         logDays: z
-          .union([z.literal(365), z.literal(400), z.literal(545), z.literal(731), z.literal(1096), z.literal(1827), z.literal(2192), z.literal(2557), z.literal(2922), z.literal(3288), z.literal(3653)])
+          .number()
+          .int()
+          .refine((d) => LOG_RETENTION_DAYS.includes(d), {
+            message: `must be one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention values of a year or more)`,
+          })
           .default(2192)
           .describe('CloudWatch Logs retention in days (a value CloudWatch accepts, at least one year).'),
         conversationDays: z
