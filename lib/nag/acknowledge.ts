@@ -15,7 +15,9 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
     throw new Error(`acknowledge(${id}): use the bare rule id without "::"`);
   }
   if (reason.trim().length < 40 || EMPTY_REASONS.test(reason.trim())) {
-    throw new Error(`acknowledge(${id}) on ${scope.node.path}: give a reason a security reviewer would accept`);
+    throw new Error(
+      `acknowledge(${id}) on ${scope.node.path}: give a reason a security reviewer would accept`,
+    );
   }
   Validations.of(scope).acknowledge({ id, reason });
 }
