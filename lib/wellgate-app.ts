@@ -41,7 +41,11 @@ export function buildWellgate(app: App, config: WellgateConfig): WellgateStacks 
     names,
     accessLogsBucket: audit.accessLogsBucket,
   });
-  const identity = new IdentityStack(app, names.stack('identity'), { ...stateful, config });
+  const identity = new IdentityStack(app, names.stack('identity'), {
+    ...stateful,
+    config,
+    network: network?.functionNetwork,
+  });
 
   const training = config.training.enabled
     ? new TrainingStack(app, names.stack('training'), {

@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 export const FHIR_PATIENT_ID_ATTRIBUTE_NAME = 'fhir_patient_id';
 /** The claim as it appears in tokens and the Cognito API. Only an admin may set it. */
 export const FHIR_PATIENT_ID_CLAIM = `custom:${FHIR_PATIENT_ID_ATTRIBUTE_NAME}`;
+/** Links a clinician to their FHIR Practitioner (care-team checks). Only an admin may set it. */
+export const FHIR_PRACTITIONER_ID_ATTRIBUTE_NAME = 'fhir_practitioner_id';
 
 /** Roles are Cognito groups; a lower precedence wins when a user is in several. */
 export const USER_GROUPS = [
@@ -62,6 +64,7 @@ export class PatientUserPool extends Construct {
           maxLen: 64,
           mutable: true,
         }),
+        [FHIR_PRACTITIONER_ID_ATTRIBUTE_NAME]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
       },
       mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { sms: false, otp: true, email: false },
@@ -124,8 +127,8 @@ export class PatientUserPool extends Construct {
       refreshTokenValidity: props.refreshTokenValidity,
       readAttributes: new cognito.ClientAttributes()
         .withStandardAttributes(profile)
-        .withCustomAttributes(FHIR_PATIENT_ID_ATTRIBUTE_NAME),
-      // The FHIR Patient link is deliberately absent: a user who could write it could read
+        .withCustomAttributes(FHIR_PATIENT_ID_ATTRIBUTE_NAME, FHIR_PRACTITIONER_ID_ATTRIBUTE_NAME),
+      // The FHIR Patient and Practitioner links are deliberately absent: a user who could write it could read
       // another patient's record. Only an admin (AdminUpdateUserAttributes) sets it.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({
         email: true,

@@ -367,37 +367,8 @@ export class PortalApi extends Construct {
         timeout: access.timeout,
       });
       Tags.of(fn.role).add('wellgate:tier', 'api');
-      // Lambda decrypts the CMK-encrypted environment with the execution role's permissions.
-      this.logsKey.grantDecrypt(fn.role);
       this.grantGroupAccess(group, fn.role, props);
 
-      acknowledge(
-        fn.function,
-        'HIPAA.Security-LambdaDLQ',
-        'API Gateway invokes this function synchronously: errors return to the caller as problem+json, so a dead-letter queue would never receive an event.',
-      );
-      acknowledge(
-        fn.function,
-        'Serverless-LambdaDLQ',
-        'API Gateway invokes this function synchronously: errors return to the caller as problem+json, so a dead-letter queue would never receive an event.',
-      );
-      acknowledge(
-        fn.function,
-        'AwsSolutions-L1',
-        'nodejs22.x is the runtime Wellgate pins (issue 2, DESIGN.md): bundles target node22 and the suite is tested on it; it is an AWS-supported LTS runtime, and the upgrade is one line in SecureFunction.',
-      );
-      acknowledge(
-        fn.function,
-        'Serverless-LambdaLatestVersion',
-        'nodejs22.x is the runtime Wellgate pins (issue 2, DESIGN.md): bundles target node22 and the suite is tested on it; it is an AWS-supported LTS runtime, and the upgrade is one line in SecureFunction.',
-      );
-      if (!props.network) {
-        acknowledge(
-          fn.function,
-          'HIPAA.Security-LambdaInsideVPC',
-          'The clinic turned the VPC off (config network.lambdaInVpc = false) to save the interface-endpoint cost (about $7 per endpoint per AZ per month); IAM least privilege, KMS and TLS still bound what the function reaches.',
-        );
-      }
       functions[group] = fn;
     }
     return functions;

@@ -1,11 +1,15 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import type { WellgateConfig } from '../config';
+import type { FunctionNetwork } from '../contracts';
+import { LogEncryptionKey } from '../constructs/log-encryption-key';
 import { FHIR_PATIENT_ID_CLAIM, PatientUserPool } from '../constructs/patient-user-pool';
+import { SecureFunction } from '../constructs/secure-function';
 
 export type IdentityStackProps = StackProps & {
   readonly config: WellgateConfig;
+  readonly network?: FunctionNetwork;
 };
 
 /** Stateful: the user pool (RETAIN, deletion protection) outlives every stateless stack. */
@@ -15,6 +19,7 @@ export class IdentityStack extends Stack {
 
   readonly userPool: cognito.UserPool;
   readonly mobileClient: cognito.UserPoolClient;
+  readonly preTokenGeneration: SecureFunction;
 
   constructor(scope: Construct, id: string, props: IdentityStackProps) {
     super(scope, id, props);
@@ -31,5 +36,26 @@ export class IdentityStack extends Stack {
     });
     this.userPool = pool.userPool;
     this.mobileClient = pool.mobileClient;
+
+    // API Gateway authorizes with access tokens, which carry no custom attributes: this trigger
+    // copies the admin-set FHIR links into them (lambdas/identity/pre-token-generation.ts).
+    const logsKey = new LogEncryptionKey(this, 'LogsKey', { description: 'Wellgate identity: trigger function logs' });
+    this.preTokenGeneration = new SecureFunction(this, 'PreTokenGeneration', {
+      entry: 'lambdas/identity/pre-token-generation.ts',
+      description: 'Copies admin-set FHIR Patient/Practitioner links into access tokens',
+      encryptionKey: logsKey.key,
+      logRetention: config.retention.logDays,
+      reservedConcurrency: config.api.reservedConcurrency,
+      vpc: props.network?.vpc,
+      securityGroups: props.network ? [props.network.functionSecurityGroup] : undefined,
+      invocation: 'sync',
+      memorySize: 128,
+      timeout: Duration.seconds(5),
+    });
+    this.userPool.addTrigger(
+      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.preTokenGeneration.function,
+      cognito.LambdaVersion.V2_0,
+    );
   }
 }
