@@ -1,11 +1,13 @@
-// Lambda entry for the "patient" function group (see lambdas/api/route-table.ts).
-// Interim: the API issue replaces this with the real handler; until then every route answers 501.
+// Lambda entry for the "patient" function group (see lambdas/api/route-table.ts): the generic router
+// over AWS adapters, chosen once at cold start from the environment the CDK sets.
+import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { corsOriginsFromEnvironment, portsFromEnvironment } from '../api/composition';
+import { createApiHandler } from '../api/router';
 
-export async function handler(_event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  return {
-    statusCode: 501,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
-    body: JSON.stringify({ type: 'https://wellgate.dev/problems/not-implemented', title: 'Not implemented', status: 501 }),
-  };
-}
+const apiHandler = createApiHandler(portsFromEnvironment('patient'), {
+  groups: ['patient'],
+  corsOrigins: corsOriginsFromEnvironment(),
+});
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler((event) => apiHandler(event));

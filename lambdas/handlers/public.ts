@@ -1,11 +1,10 @@
-// Lambda entry for the "public" function group (see lambdas/api/route-table.ts).
-// Interim: the API issue replaces this with the real handler; until then every route answers 501.
+// Lambda entry for the "public" function group: health and the OpenAPI document, no data access,
+// so this function gets no FHIR, DynamoDB or Cognito configuration at all.
+import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { corsOriginsFromEnvironment } from '../api/composition';
+import { createPublicApiHandler } from '../api/router';
 
-export async function handler(_event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  return {
-    statusCode: 501,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
-    body: JSON.stringify({ type: 'https://wellgate.dev/problems/not-implemented', title: 'Not implemented', status: 501 }),
-  };
-}
+const apiHandler = createPublicApiHandler({ corsOrigins: corsOriginsFromEnvironment() });
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler((event) => apiHandler(event));

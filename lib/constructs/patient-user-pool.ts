@@ -64,7 +64,11 @@ export class PatientUserPool extends Construct {
           maxLen: 64,
           mutable: true,
         }),
-        [FHIR_PRACTITIONER_ID_ATTRIBUTE_NAME]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        [FHIR_PRACTITIONER_ID_ATTRIBUTE_NAME]: new cognito.StringAttribute({
+          minLen: 1,
+          maxLen: 64,
+          mutable: true,
+        }),
       },
       mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { sms: false, otp: true, email: false },

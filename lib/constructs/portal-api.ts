@@ -13,6 +13,7 @@ import type { WellgateConfig } from '../config';
 import type { AppTables, FhirDatastoreRef, FunctionNetwork, TrainingPipelineRef } from '../contracts';
 import { RUNTIME_ENV } from '../contracts';
 import { acknowledge } from '../nag/acknowledge';
+import { LogEncryptionKey } from './log-encryption-key';
 import { SecureFunction } from './secure-function';
 
 /**
@@ -146,29 +147,12 @@ export class PortalApi extends Construct {
 
   constructor(scope: Construct, id: string, props: PortalApiProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const { settings } = props;
     const logRetention = settings.retention.logDays as logs.RetentionDays;
 
-    this.logsKey = new kms.Key(this, 'LogsKey', {
+    this.logsKey = new LogEncryptionKey(this, 'LogsKey', {
       description: `${props.apiName}: API Gateway, Lambda and WAF logs`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // CloudWatch Logs encrypts with the key only for log groups of this account and Region.
-    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
-    this.logsKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
-          },
-        },
-      }),
-    );
+    }).key;
 
     this.functions = this.createFunctions(props, logRetention);
 

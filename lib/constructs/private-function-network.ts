@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionNetwork } from '../contracts';
+import { LogEncryptionKey } from './log-encryption-key';
 
 export interface PrivateFunctionNetworkProps {
   /** Named explicitly so that synth never looks Availability Zones up in the account. */
@@ -69,24 +70,9 @@ export class PrivateFunctionNetwork extends Construct implements FunctionNetwork
       restrictDefaultSecurityGroup: true,
     });
 
-    this.flowLogKey = new kms.Key(this, 'FlowLogKey', {
+    this.flowLogKey = new LogEncryptionKey(this, 'FlowLogKey', {
       description: 'Wellgate: VPC flow logs of the function network',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.flowLogKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsForThisAccountsLogGroups',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
-          },
-        },
-      }),
-    );
+    }).key;
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       encryptionKey: this.flowLogKey,
       retention: props.flowLogRetention,

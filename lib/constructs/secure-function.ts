@@ -75,10 +75,18 @@ export class SecureFunction extends Construct {
         resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:log-stream:*`],
       }),
     );
-    acknowledge(this.role, 'HIPAA.Security-IAMNoInlinePolicy',
-      'CDK grants produce one inline policy per role; an inline policy cannot be attached to any other principal, which is what least privilege wants.');
-    acknowledge(this.role, 'AwsSolutions-IAM5[Resource::<' + Stack.of(this).getLogicalId(this.logGroup.node.defaultChild as logs.CfnLogGroup) + '.Arn>:log-stream:*]',
-      'Log stream names are chosen by the Lambda runtime at start; the wildcard is confined to this function\'s own log group.');
+    acknowledge(
+      this.role,
+      'HIPAA.Security-IAMNoInlinePolicy',
+      'CDK grants produce one inline policy per role; an inline policy cannot be attached to any other principal, which is what least privilege wants.',
+    );
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::<' +
+        Stack.of(this).getLogicalId(this.logGroup.node.defaultChild as logs.CfnLogGroup) +
+        '.Arn>:log-stream:*]',
+      "Log stream names are chosen by the Lambda runtime at start; the wildcard is confined to this function's own log group.",
+    );
 
     if (props.invocation === 'async') {
       this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
@@ -88,8 +96,11 @@ export class SecureFunction extends Construct {
         retentionPeriod: Duration.days(14),
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      acknowledge(this.deadLetterQueue, 'AwsSolutions-SQS3',
-        'This queue is itself the dead-letter queue of the function; a DLQ of a DLQ would only move the same messages again.');
+      acknowledge(
+        this.deadLetterQueue,
+        'AwsSolutions-SQS3',
+        'This queue is itself the dead-letter queue of the function; a DLQ of a DLQ would only move the same messages again.',
+      );
     }
 
     const inVpc = props.vpc !== undefined;
@@ -97,15 +108,27 @@ export class SecureFunction extends Construct {
       // ENI management for VPC functions; EC2 does not support resource-level permissions for these.
       this.role.addToPolicy(
         new iam.PolicyStatement({
-          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
           resources: ['*'],
         }),
       );
-      acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]',
-        'Only actions without resource-level permissions use "*": EC2 network-interface management for VPC functions and X-Ray PutTraceSegments/PutTelemetryRecords (see the AWS service authorization reference).');
+      acknowledge(
+        this.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'Only actions without resource-level permissions use "*": EC2 network-interface management for VPC functions and X-Ray PutTraceSegments/PutTelemetryRecords (see the AWS service authorization reference).',
+      );
     } else {
-      acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]',
-        'Only X-Ray PutTraceSegments/PutTelemetryRecords use "*"; X-Ray does not support resource-level permissions for them.');
+      acknowledge(
+        this.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'Only X-Ray PutTraceSegments/PutTelemetryRecords use "*"; X-Ray does not support resource-level permissions for them.',
+      );
     }
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -146,7 +169,8 @@ export class SecureFunction extends Construct {
         mainFields: ['module', 'main'],
         externalModules: [],
         // CommonJS dependencies call require(); give the ESM bundle one.
-        banner: "import { createRequire as __wgCreateRequire } from 'node:module'; const require = __wgCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __wgCreateRequire } from 'node:module'; const require = __wgCreateRequire(import.meta.url);",
       },
     });
 

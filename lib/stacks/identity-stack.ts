@@ -2,10 +2,10 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import type { WellgateConfig } from '../config';
-import type { FunctionNetwork } from '../contracts';
 import { LogEncryptionKey } from '../constructs/log-encryption-key';
 import { FHIR_PATIENT_ID_CLAIM, PatientUserPool } from '../constructs/patient-user-pool';
 import { SecureFunction } from '../constructs/secure-function';
+import type { FunctionNetwork } from '../contracts';
 
 export type IdentityStackProps = StackProps & {
   readonly config: WellgateConfig;
@@ -39,7 +39,9 @@ export class IdentityStack extends Stack {
 
     // API Gateway authorizes with access tokens, which carry no custom attributes: this trigger
     // copies the admin-set FHIR links into them (lambdas/identity/pre-token-generation.ts).
-    const logsKey = new LogEncryptionKey(this, 'LogsKey', { description: 'Wellgate identity: trigger function logs' });
+    const logsKey = new LogEncryptionKey(this, 'LogsKey', {
+      description: 'Wellgate identity: trigger function logs',
+    });
     this.preTokenGeneration = new SecureFunction(this, 'PreTokenGeneration', {
       entry: 'lambdas/identity/pre-token-generation.ts',
       description: 'Copies admin-set FHIR Patient/Practitioner links into access tokens',
