@@ -640,3 +640,21 @@ describe('ApiStack with a custom domain', () => {
     expect(apiViolations).toEqual([]);
   });
 });
+
+describe('API firewall body limit', () => {
+  it('counts instead of blocking bodies over 8 KB: the API enforces its own 1 MB limit', () => {
+    const built = build();
+    Template.fromStack(built.stack).hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'AWSManagedRulesCommonRuleSet',
+          Statement: {
+            ManagedRuleGroupStatement: Match.objectLike({
+              RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+            }),
+          },
+        }),
+      ]),
+    });
+  });
+});

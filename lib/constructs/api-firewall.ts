@@ -53,7 +53,18 @@ export class ApiFirewall extends Construct {
       name,
       priority,
       overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name,
+          // The common rule set blocks bodies over 8 KB; the API accepts up to 1 MB (intake forms)
+          // and enforces that limit itself with a 413, so this one rule only counts.
+          ruleActionOverrides:
+            name === 'AWSManagedRulesCommonRuleSet'
+              ? [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]
+              : undefined,
+        },
+      },
       visibilityConfig: visibility(`${props.namePrefix}-${name}`),
     }));
 
