@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/**
+ * The contract between `stepfunctions/deid-pipeline.asl.json` and the pipeline task handlers:
+ * what each Task state sends and what the state machine reads back. Only keys, ids, counts and
+ * settings cross it, never record content and never the pseudonym key itself.
+ */
+
+const s3Key = z.string().min(1).max(1024);
+const bucket = z.string().min(3).max(63);
+const runId = z.string().min(1).max(80);
+
+/** One object from the Distributed Map's S3 ListObjectsV2 item reader. */
+export const ExportedObject = z.object({ Key: s3Key, Size: z.number().int().nonnegative() }).loose();
+
+/** Child execution input of the Distributed Map (ItemBatcher: `Items` + `BatchInput`). */
+export const DeidentifyBatchInput = z.object({
+  Items: z.array(ExportedObject).min(1),
+  BatchInput: z.object({
+    runId,
+    exportBucket: bucket,
+    stagingBucket: bucket,
+    stagingDataPrefix: s3Key,
+    pseudonymKeySecretArn: z.string().startsWith('arn:'),
+  }),
+});
+export type DeidentifyBatchInput = z.infer<typeof DeidentifyBatchInput>;
+
+export const DeidentifyBatchOutput = z.object({
+  files: z.array(z.object({ sourceKey: s3Key, outputKey: s3Key, resources: z.number().int().nonnegative() })),
+});
+export type DeidentifyBatchOutput = z.infer<typeof DeidentifyBatchOutput>;
+
+export const ValidateRunInput = z.object({
+  runId,
+  stagingBucket: bucket,
+  stagingPrefix: s3Key,
+  stagingDataPrefix: s3Key,
+  kAnonymity: z.number().int().min(2),
+  biasShiftThreshold: z.number().min(0).max(1),
+});
+export type ValidateRunInput = z.infer<typeof ValidateRunInput>;
+
+/** `passed` drives the ValidationPassed Choice: the only way to PublishDataset. */
+export const ValidateRunOutput = z.object({ passed: z.boolean(), reportKey: s3Key });
+export type ValidateRunOutput = z.infer<typeof ValidateRunOutput>;
+
+export const PublishDatasetInput = z.object({
+  runId,
+  stagingBucket: bucket,
+  stagingDataPrefix: s3Key,
+  reportKey: s3Key,
+  trainingBucket: bucket,
+  datasetPrefix: s3Key,
+});
+export type PublishDatasetInput = z.infer<typeof PublishDatasetInput>;
+
+export const PublishDatasetOutput = z.object({
+  manifestKey: s3Key,
+  trainingDataUri: z.string().startsWith('s3://'),
+});
+export type PublishDatasetOutput = z.infer<typeof PublishDatasetOutput>;
+
+export const CleanupStagingInput = z.object({ runId, stagingBucket: bucket, stagingDataPrefix: s3Key });
+export type CleanupStagingInput = z.infer<typeof CleanupStagingInput>;
+
+export const CleanupStagingOutput = z.object({ deletedObjects: z.number().int().nonnegative() });
+export type CleanupStagingOutput = z.infer<typeof CleanupStagingOutput>;
+
+/**
+ * Thrown by a task whose behaviour has not been written yet. The state machine's Catch turns it
+ * into a failed, cleaned-up run: an unimplemented step can never look like a published dataset.
+ */
+export class PipelineTaskNotImplementedError extends Error {
+  constructor(task: string, runIdValue: string) {
+    super(
+      `Pipeline task "${task}" is not implemented yet (issue 5, the training wall); run ${runIdValue} fails closed.`,
+    );
+    this.name = 'PipelineTaskNotImplementedError';
+  }
+}
