@@ -12,4 +12,6 @@ const apiHandler = createApiHandler(portsFromEnvironment('assistant'), {
   corsOrigins: corsOriginsFromEnvironment(),
 });
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler((event) => apiHandler(event));
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler((event) =>
+  apiHandler(event),
+);

@@ -10,4 +10,6 @@ const apiHandler = createApiHandler(portsFromEnvironment('clinician'), {
   corsOrigins: corsOriginsFromEnvironment(),
 });
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler((event) => apiHandler(event));
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler((event) =>
+  apiHandler(event),
+);

@@ -7,4 +7,6 @@ import { createPublicApiHandler } from '../api/router';
 
 const apiHandler = createPublicApiHandler({ corsOrigins: corsOriginsFromEnvironment() });
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler((event) => apiHandler(event));
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler((event) =>
+  apiHandler(event),
+);

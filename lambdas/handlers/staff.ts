@@ -10,4 +10,6 @@ const apiHandler = createApiHandler(portsFromEnvironment('staff'), {
   corsOrigins: corsOriginsFromEnvironment(),
 });
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler((event) => apiHandler(event));
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler((event) =>
+  apiHandler(event),
+);

@@ -166,30 +166,7 @@ export class DeidPipeline extends Construct {
         memorySize: spec.memorySize,
         timeout: spec.timeout,
       });
-      acknowledge(
-        fn.function,
-        'HIPAA.Security-LambdaDLQ',
-        'Step Functions invokes this task synchronously (lambda:invoke, RequestResponse): a failure returns to the state machine, whose Retry and Catch clean up and notify. A DLQ only receives failed asynchronous events and would never receive one here.',
-      );
-      acknowledge(
-        fn.function,
-        'Serverless-LambdaDLQ',
-        'Step Functions invokes this task synchronously (lambda:invoke, RequestResponse): a failure returns to the state machine, whose Retry and Catch clean up and notify. A DLQ only receives failed asynchronous events and would never receive one here.',
-      );
-      for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
-        acknowledge(
-          fn.function,
-          rule,
-          'nodejs22.x is the runtime Wellgate pins (issue 2, DESIGN.md): bundles target node22 and the suite is tested on it; it is an AWS-supported LTS runtime, and the upgrade is one line in SecureFunction.',
-        );
-      }
-      if (!props.network) {
-        acknowledge(
-          fn.function,
-          'HIPAA.Security-LambdaInsideVPC',
-          'The clinic turned the Lambda VPC off (config field "network.lambdaInVpc": false) to save the interface endpoint cost; the function reaches only the AWS APIs its role allows, over TLS.',
-        );
-      }
+      // Runtime, DLQ (Step Functions invokes tasks synchronously) and VPC acknowledgments: SecureFunction.
       tasks[task] = fn;
     }
     this.taskFunctions = tasks;
