@@ -1,0 +1,214 @@
+/**
+ * Audit events in DynamoDB, hash-chained per patient (DESIGN.md: "hash-chained,
+ * patient-readable"), optionally copied to Firehose → S3 Object Lock in AWS.
+ *
+ * Append without transactions (dynalite is the local DynamoDB): read the chain's latest item, then
+ * PutItem the next sequence number with `attribute_not_exists(pk)`. Two writers racing for one
+ * sequence number: one wins, the other re-reads the head and tries the next number.
+ */
+import { type FirehoseClient, PutRecordCommand } from '@aws-sdk/client-firehose';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  CLINIC_CHAIN,
+  chainOf,
+  chainOfPatient,
+  GENESIS_HASH,
+  hashEvent,
+  sortKeyOf,
+} from '../core/audit-chain';
+import { DependencyUnavailable } from '../core/errors';
+import type { AuditEvent, AuditSink, ChainedAuditEvent } from '../core/ports';
+import { isConditionalCheckFailed } from './dynamo-errors';
+
+const MAX_APPEND_ATTEMPTS = 10;
+
+export interface DynamoAuditSinkOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** AWS only: the Firehose stream delivering to the Object Lock audit bucket. */
+  readonly firehose?: { readonly client: FirehoseClient; readonly streamName: string };
+}
+
+export class DynamoAuditSink implements AuditSink {
+  constructor(private readonly options: DynamoAuditSinkOptions) {}
+
+  async append(event: AuditEvent): Promise<ChainedAuditEvent> {
+    const chain = chainOf(event);
+    try {
+      const stored = await this.appendToChain(chain, event);
+      if (this.options.firehose) {
+        await this.options.firehose.client.send(
+          new PutRecordCommand({
+            DeliveryStreamName: this.options.firehose.streamName,
+            Record: { Data: Buffer.from(`${JSON.stringify(stored)}\n`) },
+          }),
+        );
+      }
+      return stored;
+    } catch (error) {
+      throw new DependencyUnavailable('audit', 2, { cause: error });
+    }
+  }
+
+  async listForPatient(patientId: string): Promise<ChainedAuditEvent[]> {
+    const events: ChainedAuditEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const page: QueryCommandOutput = await this.options.client.send(
+          new QueryCommand({
+            TableName: this.options.tableName,
+            KeyConditionExpression: 'pk = :chain',
+            ExpressionAttributeValues: { ':chain': chainOfPatient(patientId) },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) events.push(toChainedEvent(item));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    } catch (error) {
+      throw new DependencyUnavailable('audit', 2, { cause: error });
+    }
+    return events;
+  }
+
+  private async appendToChain(chain: string, event: AuditEvent): Promise<ChainedAuditEvent> {
+    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+      const head = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: 'pk = :chain',
+          ExpressionAttributeValues: { ':chain': chain },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      const latest = head.Items?.[0];
+      const seq = latest ? Number(latest['seq']) + 1 : 1;
+      const prevHash = latest ? String(latest['hash']) : GENESIS_HASH;
+      const stored: ChainedAuditEvent = { ...event, chain, seq, prevHash, hash: hashEvent(prevHash, event) };
+      try {
+        await this.options.client.send(
+          new PutCommand({
+            TableName: this.options.tableName,
+            // JSON round trip drops undefined members, which DynamoDB cannot store.
+            Item: JSON.parse(JSON.stringify({ pk: chain, sk: sortKeyOf(seq), ...stored })) as Record<
+              string,
+              unknown
+            >,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return stored;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        // Another writer took this sequence number: re-read the head and try the next one.
+      }
+    }
+    throw new Error(`audit chain ${chain} stayed contended for ${MAX_APPEND_ATTEMPTS} attempts`);
+  }
+}
+
+function toChainedEvent(item: Record<string, unknown>): ChainedAuditEvent {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as unknown as ChainedAuditEvent;
+}
+
+export interface AuditChainBreak {
+  readonly chain: string;
+  /** The sequence number at which the chain stops verifying. */
+  readonly seq: number;
+  readonly reason: 'sequence-gap' | 'prev-hash-mismatch' | 'hash-mismatch' | 'malformed-item';
+}
+
+export interface AuditVerifyReport {
+  readonly ok: boolean;
+  readonly chainsChecked: number;
+  readonly eventsChecked: number;
+  /** The first break of each broken chain, chains in name order. */
+  readonly breaks: readonly AuditChainBreak[];
+  /** The first break overall (first broken chain in name order), if any. */
+  readonly firstBreak?: AuditChainBreak;
+}
+
+/**
+ * Walks every chain in the table (a full Scan, paged) and reports where each stops verifying:
+ * sequence numbers must run 1, 2, 3… with no gap, each prevHash must equal the previous hash, and
+ * each hash must recompute from prevHash and the stored event.
+ */
+export async function verifyAuditChains(
+  tableName: string,
+  client: DynamoDBDocumentClient,
+): Promise<AuditVerifyReport> {
+  const chains = new Map<string, Array<Record<string, unknown>>>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }),
+    );
+    for (const item of page.Items ?? []) {
+      const chain = String(item['pk']);
+      const items = chains.get(chain) ?? [];
+      items.push(item);
+      chains.set(chain, items);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+
+  const breaks: AuditChainBreak[] = [];
+  let eventsChecked = 0;
+  for (const chain of [...chains.keys()].sort()) {
+    const items = (chains.get(chain) ?? []).sort((a, b) => String(a['sk']).localeCompare(String(b['sk'])));
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1;
+    for (const item of items) {
+      eventsChecked++;
+      const chainBreak = checkLink(chain, item, expectedSeq, prevHash);
+      if (chainBreak) {
+        breaks.push(chainBreak);
+        break;
+      }
+      prevHash = String(item['hash']);
+      expectedSeq++;
+    }
+  }
+  const firstBreak = breaks[0];
+  return {
+    ok: breaks.length === 0,
+    chainsChecked: chains.size,
+    eventsChecked,
+    breaks,
+    ...(firstBreak ? { firstBreak } : {}),
+  };
+}
+
+function checkLink(
+  chain: string,
+  item: Record<string, unknown>,
+  expectedSeq: number,
+  prevHash: string,
+): AuditChainBreak | undefined {
+  const seq = item['seq'];
+  if (typeof seq !== 'number' || typeof item['hash'] !== 'string' || item['sk'] !== sortKeyOf(seq)) {
+    return { chain, seq: expectedSeq, reason: 'malformed-item' };
+  }
+  if (seq !== expectedSeq) return { chain, seq: expectedSeq, reason: 'sequence-gap' };
+  if (item['prevHash'] !== prevHash) return { chain, seq, reason: 'prev-hash-mismatch' };
+  let recomputed: string;
+  try {
+    recomputed = hashEvent(prevHash, toChainedEvent(item));
+  } catch {
+    return { chain, seq, reason: 'malformed-item' };
+  }
+  if (recomputed !== item['hash']) return { chain, seq, reason: 'hash-mismatch' };
+  return undefined;
+}
+
+export { CLINIC_CHAIN };

@@ -1,0 +1,186 @@
+/**
+ * Audit: hash-chained appends (including concurrent ones), chain verification that finds a
+ * tampered event, exactly one event per PHI request, and an audit outage answering 503 with no data.
+ */
+import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type AuditEvent,
+  type AuditSink,
+  chainOfPatient,
+  createApiHandler,
+  DependencyUnavailable,
+  DynamoAuditSink,
+  verifyAuditChains,
+} from '../lambdas/api';
+import { sortKeyOf } from '../lambdas/core/audit-chain';
+import {
+  apiEvent,
+  claimsFor,
+  createHarness,
+  type LocalDynamo,
+  parseBody,
+  startDynalite,
+} from './helpers/api-fixtures';
+
+const NOW = new Date('2025-03-10T12:00:00.000Z');
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+function event(patientId: string, overrides: Partial<AuditEvent> = {}): AuditEvent {
+  return {
+    eventId: randomUUID(),
+    time: NOW.toISOString(),
+    actor: { sub: 'sub-1', role: 'patient' },
+    patientId,
+    resourceType: 'Observation',
+    action: 'search',
+    purpose: 'patient-request',
+    outcome: 'success',
+    operationId: 'listMyObservations',
+    requestId: 'req-1',
+    sourceIp: '203.0.113.7',
+    ...overrides,
+  };
+}
+
+describe('hash chain', () => {
+  test('concurrent appends to one chain get consecutive sequence numbers and link by hash', async () => {
+    const table = `audit-${randomUUID()}`;
+    const { createApiTables } = await import('../lambdas/api');
+    await createApiTables(dynamo.client, [table]);
+    const sink = new DynamoAuditSink({ client: dynamo.documentClient, tableName: table });
+    await Promise.all(Array.from({ length: 8 }, () => sink.append(event('p-1'))));
+    const chain = await sink.listForPatient('p-1');
+    expect(chain.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    chain.forEach((e, i) => {
+      expect(e.prevHash).toBe(i === 0 ? '0'.repeat(64) : chain[i - 1]!.hash);
+    });
+    const report = await verifyAuditChains(table, dynamo.documentClient);
+    expect(report).toMatchObject({ ok: true, chainsChecked: 1, eventsChecked: 8, breaks: [] });
+  });
+
+  test('a tampered event is reported as the first break of its chain; other chains still verify', async () => {
+    const table = `audit-${randomUUID()}`;
+    const { createApiTables } = await import('../lambdas/api');
+    await createApiTables(dynamo.client, [table]);
+    const sink = new DynamoAuditSink({ client: dynamo.documentClient, tableName: table });
+    for (let i = 0; i < 4; i++) await sink.append(event('p-tampered'));
+    for (let i = 0; i < 2; i++) await sink.append(event('p-intact'));
+    await sink.append(event('ignored', { patientId: undefined }));
+    // Someone rewrites event 2's outcome to hide a denial.
+    await dynamo.documentClient.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: chainOfPatient('p-tampered'), sk: sortKeyOf(2) },
+        UpdateExpression: 'SET outcome = :o',
+        ExpressionAttributeValues: { ':o': 'denied' },
+      }),
+    );
+    const report = await verifyAuditChains(table, dynamo.documentClient);
+    expect(report.ok).toBe(false);
+    expect(report.chainsChecked).toBe(3);
+    expect(report.breaks).toEqual([{ chain: chainOfPatient('p-tampered'), seq: 2, reason: 'hash-mismatch' }]);
+    expect(report.firstBreak).toEqual(report.breaks[0]);
+  });
+});
+
+describe('audit in the request path', () => {
+  test('every PHI request writes exactly one audit event with actor, patient, purpose, request id and source IP', async () => {
+    const harness = await createHarness(dynamo, NOW, 11);
+    const handler = createApiHandler(harness.ports);
+    const patient = harness.clinic.patients[0]!;
+    const claims = claimsFor({ sub: `sub-${patient.id}`, roles: ['patient'], patientId: patient.id });
+    const paths = [
+      '/v1/me',
+      '/v1/me/appointments',
+      '/v1/me/observations',
+      '/v1/me/medications',
+      '/v1/me/consents',
+    ];
+    for (const [index, path] of paths.entries()) {
+      const response = await handler(
+        apiEvent({ method: 'GET', path, claims, requestId: `one-event-${index}` }),
+      );
+      expect(response.statusCode).toBe(200);
+    }
+    const chain = await harness.audit.listForPatient(patient.id);
+    expect(chain.map((e) => e.requestId)).toEqual(paths.map((_p, index) => `one-event-${index}`));
+    expect(chain[0]).toMatchObject({
+      actor: { sub: `sub-${patient.id}`, role: 'patient' },
+      patientId: patient.id,
+      resourceType: 'Patient',
+      resourceId: patient.id,
+      action: 'read',
+      purpose: 'patient-request',
+      outcome: 'success',
+      sourceIp: '203.0.113.7',
+      time: NOW.toISOString(),
+    });
+  });
+
+  test('when the audit write fails the request answers 503 with Retry-After and returns no data', async () => {
+    const harness = await createHarness(dynamo, NOW, 12);
+    const failing: AuditSink = {
+      append: async () => {
+        throw new DependencyUnavailable('audit');
+      },
+      listForPatient: async () => [],
+    };
+    const handler = createApiHandler({ ...harness.ports, audit: failing });
+    const patient = harness.clinic.patients[0]!;
+    const response = await handler(
+      apiEvent({
+        method: 'GET',
+        path: '/v1/me',
+        claims: claimsFor({ sub: 's', roles: ['patient'], patientId: patient.id }),
+      }),
+    );
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['Retry-After']).toBe('2');
+    expect(response.headers?.['Content-Type']).toBe('application/problem+json');
+    expect(parseBody(response.body)['type']).toBe('https://wellgate.dev/problems/service-unavailable');
+    for (const secret of [patient.given, patient.family, patient.birthDate, patient.phone, patient.id]) {
+      expect(response.body).not.toContain(secret);
+    }
+  });
+
+  test('a booking whose audit write failed is replayed (and audited) on retry with the same key, not booked twice', async () => {
+    const harness = await createHarness(dynamo, NOW, 13);
+    let auditUp = false;
+    const flaky: AuditSink = {
+      append: async (e) => {
+        if (!auditUp) throw new DependencyUnavailable('audit');
+        return harness.audit.append(e);
+      },
+      listForPatient: (id) => harness.audit.listForPatient(id),
+    };
+    const handler = createApiHandler({ ...harness.ports, audit: flaky });
+    const patient = harness.clinic.patients[0]!;
+    const request = apiEvent({
+      method: 'POST',
+      path: '/v1/me/appointments',
+      body: { slotId: harness.clinic.freeSlotIds[0]!, reason: 'Check' },
+      headers: { 'Idempotency-Key': 'retry-after-audit-outage' },
+      claims: claimsFor({ sub: `sub-${patient.id}`, roles: ['patient'], patientId: patient.id }),
+    });
+    const failed = await handler(request);
+    expect(failed.statusCode).toBe(503);
+    expect(failed.body).not.toContain('appointmentId');
+    auditUp = true;
+    const retried = await handler(request);
+    expect(retried.statusCode).toBe(201);
+    expect(
+      await harness.fhir.search('Appointment', { slot: `Slot/${harness.clinic.freeSlotIds[0]!}` }),
+    ).toHaveLength(1);
+    const chain = await harness.audit.listForPatient(patient.id);
+    expect(chain).toHaveLength(1);
+    expect(chain[0]).toMatchObject({ resourceType: 'Appointment', action: 'read', outcome: 'success' });
+  });
+});
