@@ -446,7 +446,7 @@ describe('application audit event stream', () => {
     );
     expect(statements).toContainEqual(
       expect.objectContaining({
-        Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+        Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
         Resource: {
           'Fn::Join': [
             '',
@@ -552,9 +552,9 @@ describe('with a disaster-recovery Region', () => {
     drTemplate.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: Match.arrayWith(['s3:GetObjectRetention', 's3:GetObjectLegalHold']) }),
+          Match.objectLike({ Action: Match.arrayWith(['s3:GetObjectLegalHold', 's3:GetObjectRetention']) }),
           Match.objectLike({
-            Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+            Action: ['s3:ReplicateDelete', 's3:ReplicateObject', 's3:ReplicateTags'],
             Resource: `arn:aws:s3:::${drNames.bucket('audit')}/*`,
           }),
         ]),

@@ -61,7 +61,7 @@ const TASKS: Record<PipelineTask, TaskSpec> = {
   },
   cleanupStaging: {
     entry: 'lambdas/pipeline/cleanup-staging.ts',
-    description: 'Training pipeline: delete a failed run\u2019s staging data',
+    description: "Training pipeline: delete a failed run's staging data",
     memorySize: 256,
     timeout: Duration.minutes(5),
   },

@@ -2,7 +2,6 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { WellgateConfig } from '../config';
 import { acknowledge } from '../nag/acknowledge';
 
 export interface PhiBucketProps {
@@ -30,8 +29,6 @@ export interface PhiBucketProps {
    * @default true
    */
   readonly bucketKeyEnabled?: boolean;
-  /** Replication is acknowledged only while `disasterRecovery` is unset. */
-  readonly config: Pick<WellgateConfig, 'disasterRecovery'>;
 }
 
 /**
@@ -82,12 +79,13 @@ export class PhiBucket extends Construct {
       ],
     });
 
-    if (props.config.disasterRecovery === undefined) {
-      acknowledge(
-        this.bucket,
-        'HIPAA.Security-S3BucketReplicationEnabled',
-        'No disaster-recovery Region is configured (config field "disasterRecovery.region"); set it to replicate this bucket cross-Region. Versioning and RETAIN protect against deletion in the meantime.',
-      );
-    }
+    // Pipeline buckets hold data derived from HealthLake (raw exports and staging output expire;
+    // a training dataset is rebuilt by re-running the pipeline), so they are not replicated even
+    // with a disaster-recovery Region: a replica would only be one more copy of PHI to protect.
+    acknowledge(
+      this.bucket,
+      'HIPAA.Security-S3BucketReplicationEnabled',
+      'Holds pipeline data derived from HealthLake, the system of record: raw exports and staging output expire after the run, and a training dataset is reproduced by re-running the pipeline. A cross-Region replica would add a copy of PHI without adding recoverability. Versioning and RETAIN guard against deletion.',
+    );
   }
 }

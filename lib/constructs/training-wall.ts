@@ -3,7 +3,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { WellgateConfig } from '../config';
 import { PhiBucket } from './phi-bucket';
 
 /** Data-plane KMS actions; key management (PutKeyPolicy, rotation...) stays with the account. */
@@ -52,7 +51,6 @@ export function denyAllExcept(
 export interface TrainingWallProps {
   readonly bucketName: string;
   readonly accessLogsBucket: s3.IBucket;
-  readonly config: Pick<WellgateConfig, 'disasterRecovery'>;
 }
 
 /**
@@ -85,7 +83,6 @@ export class TrainingWall extends Construct {
       encryptionKey: this.encryptionKey,
       // Every object request then reaches KMS and meets the key policy's Deny as well.
       bucketKeyEnabled: false,
-      config: props.config,
     });
     this.bucket = phi.bucket;
 

@@ -82,7 +82,6 @@ export class TrainingStack extends Stack {
       accessLogsPrefix: 'export/',
       purpose: 'raw HealthLake $export output (PHI)',
       expireAfterDays: EXPORT_RETENTION_DAYS,
-      config,
     });
     this.exportBucket = exportStore.bucket;
     this.exportKey = exportStore.encryptionKey;
@@ -94,7 +93,6 @@ export class TrainingStack extends Stack {
       accessLogsPrefix: 'staging/',
       purpose: 'de-identified output awaiting validation',
       expireAfterDays: STAGING_RETENTION_DAYS,
-      config,
     });
     this.stagingBucket = stagingStore.bucket;
     this.stagingKey = stagingStore.encryptionKey;
@@ -102,7 +100,6 @@ export class TrainingStack extends Stack {
     this.trainingWall = new TrainingWall(this, 'TrainingWall', {
       bucketName: names.bucket('training'),
       accessLogsBucket: props.accessLogsBucket,
-      config,
     });
     this.trainingBucket = this.trainingWall.bucket;
     this.trainingKey = this.trainingWall.encryptionKey;

@@ -2,6 +2,7 @@ import { App, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { parseConfig, type WellgateConfig, type WellgateConfigInput } from '../../lib/config';
+import cdkJson from '../../cdk.json';
 import exampleConfig from '../../wellgate.config.example.json';
 
 /** The shipped example config with overrides; validated like a real one. */
@@ -9,9 +10,12 @@ export function testConfig(overrides: Partial<WellgateConfigInput> = {}): Wellga
   return parseConfig({ ...exampleConfig, ...overrides }, 'test config');
 }
 
+/** The feature flags and validation settings of cdk.json, so tests synthesize as `npm run synth` does. */
+export const CDK_JSON_CONTEXT: Record<string, unknown> = cdkJson.context;
+
 /** An App that skips esbuild bundling: infrastructure tests check templates, not bundles. */
-export function appWithoutBundling(): App {
-  return new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+export function appWithoutBundling(extraContext: Record<string, unknown> = {}): App {
+  return new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...extraContext } });
 }
 
 /** Stock cdk-nag packs, run directly on a scope (cdk-nag v3 `validateScope`). */
