@@ -1,0 +1,150 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EmfSecurityMetrics } from '../adapters/emf-security-metrics';
+import {
+  type ApiLogger,
+  createApiHandler,
+  createApiTables,
+  DynamoAuditSink,
+  DynamoIdempotencyStore,
+  DynamoSlotLedger,
+  MemoryFhirStore,
+} from '../api';
+import { LOCAL_TABLES, type LocalDynamo, startLocalDynamo } from './dynamodb';
+import { LocalCognitoAuthorizer } from './gateway/authorizer';
+import { createLocalGateway } from './gateway/server';
+import { LocalAuthEndpoints } from './identity/auth-endpoints';
+import { LocalAuthService } from './identity/auth-service';
+import { type DemoUserCredentials, provisionDemoUsers } from './identity/demo-users';
+import { loadOrCreateSigningKey } from './identity/signing-key';
+import { TokenIssuer } from './identity/token-issuer';
+import { LocalUserDirectory } from './identity/user-directory';
+import { LocalUserStore } from './identity/user-store';
+import { type LocalLog, silentLog } from './log';
+import { ensureLocalDirs, type LocalPaths, type LocalRuntimeInfo, localPaths } from './paths';
+import { seedFhirStore } from './seed/seed-store';
+import { generateSyntheticClinic, type SyntheticClinic } from './seed/synthetic-clinic';
+
+export const DEFAULT_LOCAL_PORT = 3000;
+/** Loopback only: local mode serves synthetic PHI-shaped data and demo credentials. */
+export const LOCAL_HOST = '127.0.0.1';
+
+export interface LocalPortalOptions {
+  /** Folder for keys, users and DynamoDB data (`.local/` for `npm start`, a temp dir in tests). */
+  readonly dataDir: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly log?: LocalLog;
+  /** The day the synthetic clinic is generated for (default today). */
+  readonly today?: Date;
+}
+
+export interface LocalPortal {
+  readonly baseUrl: string;
+  readonly paths: LocalPaths;
+  readonly clinic: SyntheticClinic;
+  readonly demoUsers: readonly DemoUserCredentials[];
+  readonly tables: typeof LOCAL_TABLES;
+  /** Signs tokens with the local pool's key (tests build expired and edge-case tokens). */
+  readonly tokenIssuer: TokenIssuer;
+  readonly users: LocalUserStore;
+  readonly dynamo: LocalDynamo;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole portal on one machine: the synthetic clinic in Medplum's in-memory FHIR
+ * repository, dynalite for the DynamoDB tables, the local Cognito stand-in, and the gateway in
+ * front of the very handler the Lambda functions run.
+ */
+export async function startLocalPortal(options: LocalPortalOptions): Promise<LocalPortal> {
+  const log = options.log ?? silentLog;
+  const paths = localPaths(options.dataDir);
+  ensureLocalDirs(paths);
+
+  const clinic = generateSyntheticClinic(options.today === undefined ? {} : { today: options.today });
+  const fhir = new MemoryFhirStore();
+  const counts = await seedFhirStore(fhir, clinic);
+  log('synthetic clinic seeded', counts);
+
+  const dynamo = await startLocalDynamo(paths.dynamodbDir);
+  try {
+    await createApiTables(dynamo.client, Object.values(LOCAL_TABLES));
+
+    const signingKey = loadOrCreateSigningKey(paths.signingKeyFile);
+    const users = LocalUserStore.open(paths.userStoreFile);
+    const demoUsers = await provisionDemoUsers(users, clinic, paths.demoUsersFile);
+    const tokenIssuer = new TokenIssuer(signingKey);
+
+    const apiLogger = apiLoggerOver(log);
+    const apiHandler = createApiHandler({
+      fhir,
+      audit: new DynamoAuditSink({ client: dynamo.documentClient, tableName: LOCAL_TABLES.auditIndex }),
+      idempotency: new DynamoIdempotencyStore({
+        client: dynamo.documentClient,
+        tableName: LOCAL_TABLES.idempotency,
+      }),
+      slotLedger: new DynamoSlotLedger({ client: dynamo.documentClient, tableName: LOCAL_TABLES.appState }),
+      users: new LocalUserDirectory(users),
+      logger: apiLogger,
+      // Break-glass raises a CloudWatch alarm in AWS; locally the metric line goes to the log.
+      metrics: new EmfSecurityMetrics((line) => log('security metric', { emf: line })),
+    });
+
+    const server = createLocalGateway({
+      apiHandler,
+      authorizer: new LocalCognitoAuthorizer(signingKey.jwks),
+      authEndpoints: new LocalAuthEndpoints(new LocalAuthService(users, tokenIssuer)),
+      jwks: signingKey.jwks,
+      log,
+    });
+    const port = await listen(server, options.port ?? DEFAULT_LOCAL_PORT);
+    const baseUrl = `http://${LOCAL_HOST}:${port}`;
+    log('local portal listening', { baseUrl });
+    const runtime: LocalRuntimeInfo = { pid: process.pid, baseUrl, dynamodbEndpoint: dynamo.endpoint };
+    writeFileSync(paths.runtimeFile, JSON.stringify(runtime, null, 2), { mode: 0o600 });
+
+    return {
+      baseUrl,
+      paths,
+      clinic,
+      demoUsers,
+      tables: LOCAL_TABLES,
+      tokenIssuer,
+      users,
+      dynamo,
+      close: async () => {
+        rmSync(paths.runtimeFile, { force: true });
+        await closeServer(server);
+        await dynamo.close();
+      },
+    };
+  } catch (error) {
+    await dynamo.close();
+    throw error;
+  }
+}
+
+function apiLoggerOver(log: LocalLog): ApiLogger {
+  return {
+    info: (message, attributes) => log(message, { level: 'INFO', ...attributes }),
+    warn: (message, attributes) => log(message, { level: 'WARN', ...attributes }),
+    error: (message, attributes) => log(message, { level: 'ERROR', ...attributes }),
+  };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, LOCAL_HOST, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive sockets would hold close() open until they time out.
+    server.closeAllConnections();
+  });
+}
