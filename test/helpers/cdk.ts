@@ -1,8 +1,8 @@
 import { App, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { cdkJsonContext } from '../../lib/cdk-context';
 import { parseConfig, type WellgateConfig, type WellgateConfigInput } from '../../lib/config';
-import cdkJson from '../../cdk.json';
 import exampleConfig from '../../wellgate.config.example.json';
 
 /** The shipped example config with overrides; validated like a real one. */
@@ -11,7 +11,7 @@ export function testConfig(overrides: Partial<WellgateConfigInput> = {}): Wellga
 }
 
 /** The feature flags and validation settings of cdk.json, so tests synthesize as `npm run synth` does. */
-export const CDK_JSON_CONTEXT: Record<string, unknown> = cdkJson.context;
+export const CDK_JSON_CONTEXT: Record<string, unknown> = cdkJsonContext();
 
 /** An App that skips esbuild bundling: infrastructure tests check templates, not bundles. */
 export function appWithoutBundling(extraContext: Record<string, unknown> = {}): App {
