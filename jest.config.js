@@ -1,6 +1,16 @@
 // Jest runs TypeScript through SWC (type-checking is `npm run typecheck`, part of `npm test`).
 // A few dependencies ship ESM only (jose, @middy/core, otplib's plugins); SWC turns them into CommonJS for Jest.
-const esmOnly = ['jose', '@middy', 'aws-local-stepfunctions', 'otplib', '@otplib', '@scure', '@noble', '@medplum', 'fast-check'];
+const esmOnly = [
+  'jose',
+  '@middy',
+  'aws-local-stepfunctions',
+  'otplib',
+  '@otplib',
+  '@scure',
+  '@noble',
+  '@medplum',
+  'fast-check',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -5,7 +5,10 @@ import { buildWellgate } from '../lib/wellgate-app';
 
 // The config is validated before any construct exists: a bad field stops synth with its name.
 const app = new App();
-const configPath = (app.node.tryGetContext('config') as string | undefined) ?? process.env.WELLGATE_CONFIG ?? DEFAULT_CONFIG_PATH;
+const configPath =
+  (app.node.tryGetContext('config') as string | undefined) ??
+  process.env.WELLGATE_CONFIG ??
+  DEFAULT_CONFIG_PATH;
 try {
   buildWellgate(app, loadConfigFile(configPath));
 } catch (err) {

@@ -7,7 +7,9 @@ import { z } from 'zod';
  */
 
 /** CloudWatch Logs retention values of at least a year (shorter ones would lose audit evidence). */
-export const LOG_RETENTION_DAYS: readonly number[] = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export const LOG_RETENTION_DAYS: readonly number[] = [
+  365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 const awsRegion = z
   .string()
@@ -31,7 +33,9 @@ const HealthLakeConfig = z
         .describe('Name of the new datastore; defaults to "<clinicId>-fhir".'),
     }),
     z.object({
-      mode: z.literal('import').describe('Use an existing datastore (for example one holding migrated records).'),
+      mode: z
+        .literal('import')
+        .describe('Use an existing datastore (for example one holding migrated records).'),
       datastoreArn: z
         .string()
         .regex(
@@ -55,28 +59,41 @@ const CustomDomainConfig = z
         'must be an ACM certificate ARN in the deployment Region',
       ),
   })
-  .describe('Optional custom domain for the API (TLS 1.3 security policy). Leave out to use the execute-api URL.');
+  .describe(
+    'Optional custom domain for the API (TLS 1.3 security policy). Leave out to use the execute-api URL.',
+  );
 
 export const WellgateConfigSchema = z
   .object({
     clinic: z.object({
-      name: z.string().min(2).max(100).describe('Display name of the clinic, used in alarm subjects and the dashboard.'),
+      name: z
+        .string()
+        .min(2)
+        .max(100)
+        .describe('Display name of the clinic, used in alarm subjects and the dashboard.'),
       id: z
         .string()
-        .regex(/^[a-z][a-z0-9-]{1,20}[a-z0-9]$/, 'lower-case letters, digits and "-", 3-22 characters, e.g. "oakridge"')
+        .regex(
+          /^[a-z][a-z0-9-]{1,20}[a-z0-9]$/,
+          'lower-case letters, digits and "-", 3-22 characters, e.g. "oakridge"',
+        )
         .describe('Short id used as the prefix of every stack and resource name.'),
     }),
     account: z
       .string()
-      .regex(/^\d{12}$/, 'must be the 12-digit AWS account id covered by the clinic\'s BAA')
-      .describe('AWS account id (12 digits) covered by the clinic\'s Business Associate Addendum.'),
-    region: awsRegion.describe('AWS Region to deploy into. Bedrock, HealthLake and Cognito Plus must be available there.'),
+      .regex(/^\d{12}$/, "must be the 12-digit AWS account id covered by the clinic's BAA")
+      .describe("AWS account id (12 digits) covered by the clinic's Business Associate Addendum."),
+    region: awsRegion.describe(
+      'AWS Region to deploy into. Bedrock, HealthLake and Cognito Plus must be available there.',
+    ),
     availabilityZones: z
       .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be an AZ name such as "us-east-1a"'))
       .min(2, 'list at least two Availability Zones')
       .max(3)
       .describe('Availability Zones for the Lambda VPC. Named explicitly so synth needs no account lookup.'),
-    alarmEmail: z.email('must be an e-mail address').describe('Security contact that receives every alarm (SNS e-mail).'),
+    alarmEmail: z
+      .email('must be an e-mail address')
+      .describe('Security contact that receives every alarm (SNS e-mail).'),
     corsOrigins: z
       .array(httpsOrigin)
       .default([])
@@ -85,9 +102,14 @@ export const WellgateConfigSchema = z
       .object({
         modelId: z
           .string()
-          .regex(/^[a-z0-9-]+\.[a-z0-9.:-]+$/, 'must be a Bedrock foundation model id such as "amazon.nova-pro-v1:0"')
+          .regex(
+            /^[a-z0-9-]+\.[a-z0-9.:-]+$/,
+            'must be a Bedrock foundation model id such as "amazon.nova-pro-v1:0"',
+          )
           .default('amazon.nova-pro-v1:0')
-          .describe('Bedrock foundation model for the assistant, invoked on demand in the deployment Region.'),
+          .describe(
+            'Bedrock foundation model for the assistant, invoked on demand in the deployment Region.',
+          ),
       })
       .default({ modelId: 'amazon.nova-pro-v1:0' }),
     healthLake: HealthLakeConfig.default({ mode: 'create' }),
@@ -157,18 +179,27 @@ export const WellgateConfigSchema = z
         threatProtection: z
           .enum(['ENFORCED', 'AUDIT'])
           .default('ENFORCED')
-          .describe('Cognito threat protection mode. AWS advises running AUDIT first to see what ENFORCED would block.'),
+          .describe(
+            'Cognito threat protection mode. AWS advises running AUDIT first to see what ENFORCED would block.',
+          ),
         accessTokenMinutes: z.number().int().min(5).max(60).default(15),
         idTokenMinutes: z.number().int().min(5).max(60).default(15),
         refreshTokenHours: z.number().int().min(1).max(720).default(12),
       })
-      .default({ threatProtection: 'ENFORCED', accessTokenMinutes: 15, idTokenMinutes: 15, refreshTokenHours: 12 }),
+      .default({
+        threatProtection: 'ENFORCED',
+        accessTokenMinutes: 15,
+        idTokenMinutes: 15,
+        refreshTokenHours: 12,
+      }),
     disasterRecovery: z
       .object({
         region: awsRegion.describe('Region that receives replicas of the audit and PHI buckets.'),
       })
       .optional()
-      .describe('Cross-Region replication target. Leave out and replication is acknowledged in the nag report.'),
+      .describe(
+        'Cross-Region replication target. Leave out and replication is acknowledged in the nag report.',
+      ),
     training: z
       .object({
         enabled: z.boolean().default(true),

@@ -1,7 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import type { WellgateConfig } from './config';
-import { DeploymentNames } from './naming';
 import { registerCompliancePacks } from './nag/packs';
+import { DeploymentNames } from './naming';
 import { ApiStack } from './stacks/api-stack';
 import { AuditStack } from './stacks/audit-stack';
 import { DataStack } from './stacks/data-stack';

@@ -359,7 +359,9 @@ describe('ApiStack (VPC on, training pipeline present)', () => {
     expect(invoke).toHaveLength(1);
     expect(asArray(invoke[0]?.Action)).toEqual(['bedrock:InvokeModel']);
     // One resource: the configured foundation model in the deployment Region, no wildcard.
-    expect(invoke[0]?.Resource).toEqual(`arn:aws:bedrock:us-east-1::foundation-model/${config.bedrock.modelId}`);
+    expect(invoke[0]?.Resource).toEqual(
+      `arn:aws:bedrock:us-east-1::foundation-model/${config.bedrock.modelId}`,
+    );
     const guardrailId = stack.getLogicalId(stack.guardrail.guardrail);
     const apply = bedrock.find((s) => asArray(s.Action).includes('bedrock:ApplyGuardrail'));
     expect(apply?.Resource).toEqual({ 'Fn::GetAtt': [guardrailId, 'GuardrailArn'] });

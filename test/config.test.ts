@@ -45,11 +45,23 @@ describe('clinic configuration', () => {
     [{ alarmEmail: 'not-an-email' }, 'alarmEmail: must be an e-mail address'],
     [{ corsOrigins: ['*'] }, 'corsOrigins.0: must be an https origin'],
     [{ corsOrigins: ['http://portal.example'] }, 'corsOrigins.0: must be an https origin'],
-    [{ retention: { auditYears: 2 } }, 'retention.auditYears: HIPAA documentation must be kept at least 6 years'],
+    [
+      { retention: { auditYears: 2 } },
+      'retention.auditYears: HIPAA documentation must be kept at least 6 years',
+    ],
     [{ retention: { logDays: 30 } }, 'retention.logDays: must be one of 365'],
-    [{ waf: { rateLimitPer5Minutes: 10 } }, 'waf.rateLimitPer5Minutes: AWS WAF rate-based rules need a limit of at least 100'],
-    [{ availabilityZones: ['eu-west-1a', 'eu-west-1b'] }, 'availabilityZones.0: "eu-west-1a" is not in region "us-east-1"'],
-    [{ healthLake: { mode: 'import', datastoreArn: 'arn:aws:s3:::bucket' } }, 'healthLake.datastoreArn: must be a HealthLake datastore ARN'],
+    [
+      { waf: { rateLimitPer5Minutes: 10 } },
+      'waf.rateLimitPer5Minutes: AWS WAF rate-based rules need a limit of at least 100',
+    ],
+    [
+      { availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
+      'availabilityZones.0: "eu-west-1a" is not in region "us-east-1"',
+    ],
+    [
+      { healthLake: { mode: 'import', datastoreArn: 'arn:aws:s3:::bucket' } },
+      'healthLake.datastoreArn: must be a HealthLake datastore ARN',
+    ],
     [{ disasterRecovery: { region: 'us-east-1' } }, 'disasterRecovery.region: must differ from "region"'],
     [{ clinic: { name: 'X', id: 'Bad_Id' } }, 'clinic.id: lower-case letters'],
     [{ unknownField: true }, 'unknownField'],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -25,7 +25,8 @@ function openFindings(app: App, overrides: Partial<WellgateConfigInput> = {}): s
   const findings: string[] = [];
   for (const pack of compliancePacks(app, testConfig(overrides))) {
     for (const violation of (pack as NagPack).validateScope(app).violations) {
-      for (const resource of violation.violatingResources) findings.push(`${violation.ruleName} — ${resource.constructPath}`);
+      for (const resource of violation.violatingResources)
+        findings.push(`${violation.ruleName} — ${resource.constructPath}`);
     }
   }
   return findings.sort();
@@ -34,31 +35,46 @@ function openFindings(app: App, overrides: Partial<WellgateConfigInput> = {}): s
 describe('the whole Wellgate deployment', () => {
   const variants: Array<[string, Partial<WellgateConfigInput>]> = [
     ['example config (VPC on, training on)', {}],
-    ['small clinic (no VPC, no training pipeline)', { network: { lambdaInVpc: false }, training: { enabled: false } }],
-    ['disaster-recovery Region (audit buckets replicated under Object Lock)', { disasterRecovery: { region: 'us-west-2' } }],
+    [
+      'small clinic (no VPC, no training pipeline)',
+      { network: { lambdaInVpc: false }, training: { enabled: false } },
+    ],
+    [
+      'disaster-recovery Region (audit buckets replicated under Object Lock)',
+      { disasterRecovery: { region: 'us-west-2' } },
+    ],
     [
       'imported HealthLake datastore with a custom domain',
       {
-        healthLake: { mode: 'import', datastoreArn: `arn:aws:healthlake:us-east-1:111111111111:datastore/fhir/${'c'.repeat(32)}` },
+        healthLake: {
+          mode: 'import',
+          datastoreArn: `arn:aws:healthlake:us-east-1:111111111111:datastore/fhir/${'c'.repeat(32)}`,
+        },
         customDomain: {
           domainName: 'api.oakridge-clinic.example',
-          certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012',
+          certificateArn:
+            'arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012',
         },
       },
     ],
   ];
 
-  it.each(variants)('%s: every pack reports no open finding and synth passes CloudFormation validation', (_name, overrides) => {
-    const { app, outdir } = synthWholeApp(overrides);
-    expect(openFindings(app, overrides)).toEqual([]);
-    // Synthesis runs the registered packs and CDK's CloudFormation rules; any violation throws.
-    expect(() => app.synth()).not.toThrow();
-    const report = join(outdir, 'policy-validation-report.json');
-    if (existsSync(report)) {
-      const parsed = JSON.parse(readFileSync(report, 'utf8')) as { pluginReports?: Array<{ summary?: { status?: string } }> };
-      for (const plugin of parsed.pluginReports ?? []) expect(plugin.summary?.status).not.toBe('failure');
-    }
-  });
+  it.each(variants)(
+    '%s: every pack reports no open finding and synth passes CloudFormation validation',
+    (_name, overrides) => {
+      const { app, outdir } = synthWholeApp(overrides);
+      expect(openFindings(app, overrides)).toEqual([]);
+      // Synthesis runs the registered packs and CDK's CloudFormation rules; any violation throws.
+      expect(() => app.synth()).not.toThrow();
+      const report = join(outdir, 'policy-validation-report.json');
+      if (existsSync(report)) {
+        const parsed = JSON.parse(readFileSync(report, 'utf8')) as {
+          pluginReports?: Array<{ summary?: { status?: string } }>;
+        };
+        for (const plugin of parsed.pluginReports ?? []) expect(plugin.summary?.status).not.toBe('failure');
+      }
+    },
+  );
 
   it('stateful stacks are termination-protected and stateless ones are not', () => {
     const { stacks } = synthWholeApp();
@@ -70,9 +86,18 @@ describe('the whole Wellgate deployment', () => {
 
   it('every stateful resource in the stateful stacks is retained on stack deletion', () => {
     const { stacks } = synthWholeApp();
-    const statefulTypes = ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::Cognito::UserPool', 'AWS::HealthLake::FHIRDatastore'];
+    const statefulTypes = [
+      'AWS::S3::Bucket',
+      'AWS::DynamoDB::Table',
+      'AWS::KMS::Key',
+      'AWS::Cognito::UserPool',
+      'AWS::HealthLake::FHIRDatastore',
+    ];
     for (const stack of [stacks.audit, stacks.data, stacks.identity] as Stack[]) {
-      const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>;
+      const resources = Template.fromStack(stack).toJSON().Resources as Record<
+        string,
+        { Type: string; DeletionPolicy?: string }
+      >;
       for (const [logicalId, resource] of Object.entries(resources)) {
         if (statefulTypes.includes(resource.Type)) {
           expect({ logicalId, policy: resource.DeletionPolicy }).toEqual({ logicalId, policy: 'Retain' });

@@ -187,7 +187,9 @@ describe('isolated subnets', () => {
     const template = Template.fromStack(buildNetworkStack());
     template.resourceCountIs('AWS::EC2::InternetGateway', 0);
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
-    const defaultRoutes = template.findResources('AWS::EC2::Route', { Properties: { DestinationCidrBlock: '0.0.0.0/0' } });
+    const defaultRoutes = template.findResources('AWS::EC2::Route', {
+      Properties: { DestinationCidrBlock: '0.0.0.0/0' },
+    });
     expect(defaultRoutes).toEqual({});
   });
 });

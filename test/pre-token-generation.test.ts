@@ -17,13 +17,17 @@ function triggerEvent(userAttributes: Record<string, string>): PreTokenGeneratio
 describe('pre-token-generation trigger', () => {
   it('copies the admin-set patient link into the access token', async () => {
     const result = await handler(triggerEvent({ sub: 'abc', 'custom:fhir_patient_id': 'patient-123' }));
-    expect(result.response.claimsAndScopeOverrideDetails.accessTokenGeneration?.claimsToAddOrOverride).toEqual({
+    expect(
+      result.response.claimsAndScopeOverrideDetails.accessTokenGeneration?.claimsToAddOrOverride,
+    ).toEqual({
       'custom:fhir_patient_id': 'patient-123',
     });
   });
 
-  it('copies a clinician\'s practitioner link', () => {
-    expect(linkClaims({ 'custom:fhir_practitioner_id': 'prac-9' })).toEqual({ 'custom:fhir_practitioner_id': 'prac-9' });
+  it("copies a clinician's practitioner link", () => {
+    expect(linkClaims({ 'custom:fhir_practitioner_id': 'prac-9' })).toEqual({
+      'custom:fhir_practitioner_id': 'prac-9',
+    });
   });
 
   it('adds nothing for an unlinked user, and never other attributes', () => {

@@ -22,7 +22,9 @@ export function linkClaims(userAttributes: Record<string, string | undefined>): 
   return claims;
 }
 
-export async function handler(event: PreTokenGenerationV2TriggerEvent): Promise<PreTokenGenerationV2TriggerEvent> {
+export async function handler(
+  event: PreTokenGenerationV2TriggerEvent,
+): Promise<PreTokenGenerationV2TriggerEvent> {
   const claims = linkClaims(event.request.userAttributes);
   event.response = {
     claimsAndScopeOverrideDetails: {

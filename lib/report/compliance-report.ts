@@ -24,12 +24,15 @@ function argument(name: string): string | undefined {
 /** `-c config=<path>`, as `cdk synth` takes it, so one command line serves both. */
 function cdkContextConfig(): string | undefined {
   const args = process.argv.slice(2);
-  const i = args.findIndex((a, idx) => (a === '-c' || a === '--context') && args[idx + 1]?.startsWith('config='));
+  const i = args.findIndex(
+    (a, idx) => (a === '-c' || a === '--context') && args[idx + 1]?.startsWith('config='),
+  );
   return i >= 0 ? args[i + 1]?.slice('config='.length) : undefined;
 }
 
 function main(): number {
-  const configPath = argument('--config') ?? cdkContextConfig() ?? process.env.WELLGATE_CONFIG ?? DEFAULT_CONFIG_PATH;
+  const configPath =
+    argument('--config') ?? cdkContextConfig() ?? process.env.WELLGATE_CONFIG ?? DEFAULT_CONFIG_PATH;
   const outDir = argument('--out') ?? 'cdk.out';
   let config: ReturnType<typeof loadConfigFile>;
   try {

@@ -24,7 +24,10 @@ export function stockPacks(): NagPack[] {
 }
 
 /** Every unacknowledged finding as "Rule — construct path" lines (empty means compliant). */
-export function nagFindings(scope: IConstruct, packs: Array<NagPack | IPolicyValidationPlugin> = stockPacks()): string[] {
+export function nagFindings(
+  scope: IConstruct,
+  packs: Array<NagPack | IPolicyValidationPlugin> = stockPacks(),
+): string[] {
   const lines: string[] = [];
   for (const pack of packs) {
     const report = (pack as NagPack).validateScope(scope);
