@@ -18,6 +18,16 @@ export class DeploymentNames {
     return `wellgate-${this.config.clinic.id}-${purpose}-${this.config.account}-${this.config.region}`;
   }
 
+  /** The CloudTrail trail (the preflight check asks whether it is logging). */
+  trail(): string {
+    return `wellgate-${this.config.clinic.id}-trail`;
+  }
+
+  /** The assistant's Bedrock guardrail (the preflight check looks it up by name). */
+  guardrail(): string {
+    return `${this.stack('api')}-assistant`;
+  }
+
   /** Prefix in the audit bucket where Firehose delivers application audit events. */
   static readonly APP_AUDIT_PREFIX = 'app-audit-events/';
   /** Prefix in the audit bucket where CloudTrail delivers its log files. */

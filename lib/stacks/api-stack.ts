@@ -53,7 +53,7 @@ export class ApiStack extends Stack {
     const prefix = names.stack('api');
 
     this.guardrail = new AssistantGuardrail(this, 'AssistantGuardrail', {
-      name: `${prefix}-assistant`,
+      name: names.guardrail(),
       encryptionKey: props.phiKey,
     });
 

@@ -145,7 +145,7 @@ export class AuditStack extends Stack {
 
     const objectsOf = (bucketName: string, prefix = '') => `arn:${partition}:s3:::${bucketName}/${prefix}`;
     const auditTrail = new AuditTrail(this, 'Trail', {
-      trailName: `wellgate-${clinicId}-trail`,
+      trailName: names.trail(),
       bucket: this.auditBucket,
       deliveryPrefix: DeploymentNames.CLOUDTRAIL_PREFIX,
       encryptionKey: this.auditKey,
