@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { ConfigError, DEFAULT_CONFIG_PATH, loadConfigFile } from '../lib/config';
+import { loadConfigForCommand } from '../lib/config';
 import { runPreflight } from '../lib/preflight/checks';
 
 /**
@@ -10,19 +10,8 @@ import { runPreflight } from '../lib/preflight/checks';
  * guardrail ready, trail logging) and prints the reminders. Exits 1 on any failed check.
  */
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const i = args.indexOf('--config');
-  const configPath = (i >= 0 ? args[i + 1] : undefined) ?? process.env.WELLGATE_CONFIG ?? DEFAULT_CONFIG_PATH;
-  let config: ReturnType<typeof loadConfigFile>;
-  try {
-    config = loadConfigFile(configPath);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigForCommand(process.argv.slice(2));
+  if (!config) return 2;
   const results = await runPreflight(config, {
     bedrock: new BedrockClient({ region: config.region }),
     cloudTrail: new CloudTrailClient({ region: config.region }),

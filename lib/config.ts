@@ -292,3 +292,35 @@ export function loadConfigFile(path: string): WellgateConfig {
 }
 
 export const DEFAULT_CONFIG_PATH = 'wellgate.config.example.json';
+
+/**
+ * The config file a command line names: `--config <path>`, `-c config=<path>` (as `cdk synth`
+ * takes it), then the WELLGATE_CONFIG environment variable, then the shipped example.
+ */
+export function configPathFromCommandLine(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const flag = argv.indexOf('--config');
+  if (flag >= 0 && argv[flag + 1]) return argv[flag + 1] as string;
+  const inline = argv.find((a) => a.startsWith('--config='));
+  if (inline) return inline.slice('--config='.length);
+  const context = argv.findIndex(
+    (a, i) => (a === '-c' || a === '--context') && argv[i + 1]?.startsWith('config='),
+  );
+  if (context >= 0) return (argv[context + 1] as string).slice('config='.length);
+  return env.WELLGATE_CONFIG ?? DEFAULT_CONFIG_PATH;
+}
+
+/** Loads the command line's config, or prints the ConfigError and returns undefined (exit code 2). */
+export function loadConfigForCommand(argv: readonly string[]): WellgateConfig | undefined {
+  try {
+    return loadConfigFile(configPathFromCommandLine(argv));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return undefined;
+    }
+    throw err;
+  }
+}

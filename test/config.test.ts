@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfigFile, parseConfig } from '../lib/config';
+import { ConfigError, configPathFromCommandLine, loadConfigFile, parseConfig } from '../lib/config';
 import example from '../wellgate.config.example.json';
 
 function problemsOf(raw: unknown): string[] {
@@ -102,5 +102,17 @@ describe('clinic configuration', () => {
       expect(message).toContain('alarmEmail:');
       expect(message).toContain('Nothing was synthesized');
     }
+  });
+});
+
+describe('config path on a command line', () => {
+  it('takes --config, -c config=, WELLGATE_CONFIG, then the example, in that order', () => {
+    expect(configPathFromCommandLine(['--config', 'a.json'], { WELLGATE_CONFIG: 'env.json' })).toBe('a.json');
+    expect(configPathFromCommandLine(['--config=b.json'], {})).toBe('b.json');
+    expect(configPathFromCommandLine(['-c', 'config=c.json', '--out', 'x'], { WELLGATE_CONFIG: 'env.json' })).toBe(
+      'c.json',
+    );
+    expect(configPathFromCommandLine(['--out', 'x'], { WELLGATE_CONFIG: 'env.json' })).toBe('env.json');
+    expect(configPathFromCommandLine([], {})).toBe('wellgate.config.example.json');
   });
 });

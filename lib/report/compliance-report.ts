@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { cdkJsonContext } from '../cdk-context';
-import { ConfigError, DEFAULT_CONFIG_PATH, loadConfigFile } from '../config';
+import { configPathFromCommandLine, loadConfigForCommand } from '../config';
 import { compliancePacks } from '../nag/packs';
 import { buildWellgate } from '../wellgate-app';
 import { buildComplianceReport } from './build-report';
@@ -21,29 +21,11 @@ function argument(name: string): string | undefined {
   return args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
-/** `-c config=<path>`, as `cdk synth` takes it, so one command line serves both. */
-function cdkContextConfig(): string | undefined {
-  const args = process.argv.slice(2);
-  const i = args.findIndex(
-    (a, idx) => (a === '-c' || a === '--context') && args[idx + 1]?.startsWith('config='),
-  );
-  return i >= 0 ? args[i + 1]?.slice('config='.length) : undefined;
-}
-
 function main(): number {
-  const configPath =
-    argument('--config') ?? cdkContextConfig() ?? process.env.WELLGATE_CONFIG ?? DEFAULT_CONFIG_PATH;
+  const configPath = configPathFromCommandLine(process.argv.slice(2));
   const outDir = argument('--out') ?? 'cdk.out';
-  let config: ReturnType<typeof loadConfigFile>;
-  try {
-    config = loadConfigFile(configPath);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigForCommand(process.argv.slice(2));
+  if (!config) return 2;
 
   // Same flags and validation as synth; bundling skipped because the report reads templates only.
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
