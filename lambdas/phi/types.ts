@@ -49,4 +49,11 @@ export interface KnownIdentifier {
 
 export interface DetectOptions {
   readonly known?: readonly KnownIdentifier[];
+  /**
+   * Also flag a bare year ("in 2019", "'92"). Safe Harbor keeps years, so the default is off;
+   * the residual scan leaves it off too, since the engine keeps years on purpose.
+   */
+  readonly bareYears?: boolean;
+  /** Report only these types (default: all). Detection still runs in full so spans stay whole. */
+  readonly types?: readonly PhiType[];
 }

@@ -1,0 +1,204 @@
+/**
+ * Free-text de-identification quality on public corpora, read by path (never copied into the repo):
+ *
+ *   npm run deid:eval -- --physionet <physionet-deid.text> <physionet-deid.phrase>
+ *   npm run deid:eval -- --presidio <presidio-synth.json>
+ *
+ * Scores are token level, as the PhysioNet deid and Philter papers report them: a token (a run of
+ * letters or digits) is PHI when it overlaps a gold span and is flagged when it overlaps a detected
+ * span. Prints recall, precision and F1 per type and overall for two views — every gold category
+ * (clinician names and bare years included, bare-year detection on) and Safe Harbor (clinician
+ * names and bare years neither required nor counted against precision) — then throughput, and
+ * ends with one line `recall=… precision=… f1=… per_s=…` for the Safe Harbor view.
+ * Only counts and type names are printed, never corpus text.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { type DetectOptions, detectPhi, type PhiSpan } from '../lambdas/phi';
+
+interface GoldSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly type: string;
+}
+
+interface Doc {
+  readonly text: string;
+  readonly gold: readonly GoldSpan[];
+}
+
+interface View {
+  readonly name: string;
+  /** Gold types that are not scored: their tokens count neither as misses nor as false alarms. */
+  readonly ignored: ReadonlySet<string>;
+  readonly options: DetectOptions;
+}
+
+interface Counts {
+  tp: number;
+  fn: number;
+  fp: number;
+}
+
+const TOKEN = /[\p{L}\p{N}]+/gu;
+
+function loadPhysionet(textPath: string, phrasePath: string): Doc[] {
+  const raw = readFileSync(textPath, 'utf8');
+  const docs = new Map<string, { text: string; gold: GoldSpan[] }>();
+  // Record bodies start after the header line; gold offsets are relative to the body.
+  for (const m of raw.matchAll(
+    /START_OF_RECORD=(\d+)\|\|\|\|(\d+)\|\|\|\|\n([\s\S]*?)\|\|\|\|END_OF_RECORD/gu,
+  )) {
+    docs.set(`${m[1]}:${m[2]}`, { text: m[3] ?? '', gold: [] });
+  }
+  for (const line of readFileSync(phrasePath, 'utf8').split('\n')) {
+    const [patient, record, start, end, type] = line.trim().split(/\s+/u);
+    if (patient === undefined || type === undefined) continue;
+    const doc = docs.get(`${patient}:${record}`);
+    if (doc === undefined) throw new Error(`phrase file names an unknown record ${patient}:${record}`);
+    doc.gold.push({ start: Number(start), end: Number(end), type });
+  }
+  return [...docs.values()];
+}
+
+const PresidioFile = z.array(
+  z.object({
+    full_text: z.string(),
+    spans: z.array(
+      z.object({ entity_type: z.string(), start_position: z.number(), end_position: z.number() }),
+    ),
+  }),
+);
+
+function loadPresidio(path: string): Doc[] {
+  return PresidioFile.parse(JSON.parse(readFileSync(path, 'utf8'))).map((r) => ({
+    text: r.full_text,
+    gold: r.spans.map((s) => ({ start: s.start_position, end: s.end_position, type: s.entity_type })),
+  }));
+}
+
+const overlaps = (a: { start: number; end: number }, s: number, e: number): boolean =>
+  a.start < e && s < a.end;
+
+function score(
+  docs: readonly Doc[],
+  view: View,
+): { byGold: Map<string, Counts>; byPred: Map<string, Counts>; all: Counts } {
+  const byGold = new Map<string, Counts>();
+  const byPred = new Map<string, Counts>();
+  const all: Counts = { tp: 0, fn: 0, fp: 0 };
+  const bump = (m: Map<string, Counts>, k: string, f: keyof Counts): void => {
+    const c = m.get(k) ?? { tp: 0, fn: 0, fp: 0 };
+    c[f]++;
+    m.set(k, c);
+  };
+  for (const doc of docs) {
+    const spans: PhiSpan[] = detectPhi(doc.text, view.options);
+    let si = 0;
+    for (const t of doc.text.matchAll(TOKEN)) {
+      const s = t.index;
+      const e = s + t[0].length;
+      while (si < spans.length && (spans[si]?.end ?? 0) <= s) si++;
+      const pred = spans.slice(si, si + 3).find((p) => overlaps(p, s, e));
+      const gold = doc.gold.find((g) => overlaps(g, s, e));
+      if (gold !== undefined && view.ignored.has(gold.type)) continue;
+      if (gold !== undefined && pred !== undefined) {
+        all.tp++;
+        bump(byGold, gold.type, 'tp');
+        bump(byPred, pred.type, 'tp');
+      } else if (gold !== undefined) {
+        all.fn++;
+        bump(byGold, gold.type, 'fn');
+      } else if (pred !== undefined) {
+        all.fp++;
+        bump(byPred, pred.type, 'fp');
+      }
+    }
+  }
+  return { byGold, byPred, all };
+}
+
+const ratio = (a: number, b: number): number => (b === 0 ? 1 : a / b);
+const f1 = (p: number, r: number): number => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
+const fmt = (n: number): string => n.toFixed(3);
+
+function report(docs: readonly Doc[], view: View): { recall: number; precision: number; f1: number } {
+  const { byGold, byPred, all } = score(docs, view);
+  console.log(`\n== ${view.name}`);
+  console.log('recall by gold type (tokens):');
+  for (const [type, c] of [...byGold].sort()) {
+    console.log(`  ${type.padEnd(20)} recall=${fmt(ratio(c.tp, c.tp + c.fn))}  (${c.tp}/${c.tp + c.fn})`);
+  }
+  console.log('precision by detected type (tokens):');
+  for (const [type, c] of [...byPred].sort()) {
+    console.log(`  ${type.padEnd(20)} precision=${fmt(ratio(c.tp, c.tp + c.fp))}  (${c.tp}/${c.tp + c.fp})`);
+  }
+  const recall = ratio(all.tp, all.tp + all.fn);
+  const precision = ratio(all.tp, all.tp + all.fp);
+  console.log(
+    `overall: recall=${fmt(recall)} precision=${fmt(precision)} f1=${fmt(f1(precision, recall))} (tp=${all.tp} fn=${all.fn} fp=${all.fp})`,
+  );
+  return { recall, precision, f1: f1(precision, recall) };
+}
+
+/** Characters per second of detectPhi over the corpus (best of a few passes, after a warm-up). */
+function throughput(docs: readonly Doc[]): number {
+  const chars = docs.reduce((n, d) => n + d.text.length, 0);
+  for (const d of docs) detectPhi(d.text);
+  let best = Number.POSITIVE_INFINITY;
+  for (let pass = 0; pass < 3; pass++) {
+    const t0 = performance.now();
+    for (const d of docs) detectPhi(d.text);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return chars / (best / 1000);
+}
+
+function main(argv: readonly string[]): void {
+  const args = argv.filter((a) => a !== '--');
+  let docs: Doc[];
+  let views: View[];
+  if (args[0] === '--physionet' && args[1] !== undefined && args[2] !== undefined) {
+    docs = loadPhysionet(args[1], args[2]);
+    views = [
+      {
+        name: 'all gold categories (clinician names + bare years, bareYears on)',
+        ignored: new Set(),
+        options: { bareYears: true },
+      },
+      {
+        name: 'Safe Harbor (clinician names and bare years not scored)',
+        ignored: new Set(['HCPName', 'DateYear']),
+        options: {},
+      },
+    ];
+  } else if (args[0] === '--presidio' && args[1] !== undefined) {
+    docs = loadPresidio(args[1]);
+    // ORGANIZATION, TITLE and NRP (nationality, religion, politics) are not Safe Harbor identifiers;
+    // GPE mixes cities with states and countries, and AGE includes ages under 90.
+    views = [
+      { name: 'all gold categories', ignored: new Set(['ORGANIZATION', 'TITLE', 'NRP']), options: {} },
+      { name: 'Safe Harbor', ignored: new Set(['ORGANIZATION', 'TITLE', 'NRP', 'GPE', 'AGE']), options: {} },
+    ];
+  } else {
+    console.error('usage: deid-eval --physionet <text> <phrase> | --presidio <json>');
+    process.exitCode = 2;
+    return;
+  }
+  const chars = docs.reduce((n, d) => n + d.text.length, 0);
+  console.log(
+    `documents=${docs.length} chars=${chars} gold spans=${docs.reduce((n, d) => n + d.gold.length, 0)}`,
+  );
+  let last = { recall: 0, precision: 0, f1: 0 };
+  for (const view of views) last = report(docs, view);
+  const perS = throughput(docs);
+  console.log(
+    `\nthroughput: ${Math.round(perS)} chars/s = ${(perS / 1e6).toFixed(2)} MB/s (UTF-16 chars, one core)`,
+  );
+  console.log(
+    `recall=${fmt(last.recall)} precision=${fmt(last.precision)} f1=${fmt(last.f1)} per_s=${Math.round(perS)}`,
+  );
+}
+
+main(process.argv.slice(2));

@@ -1,0 +1,329 @@
+/**
+ * Person names and places in free text. Clinical notes are often all upper case or all lower case,
+ * so capitalisation is only trusted on lines written in mixed case; elsewhere a name needs a cue
+ * (a title, a relation word, a field label, a credential after it) or the name lexicon.
+ */
+import { AMBIGUOUS_NAMES, CITIES, CLINICAL_WORDS, COMMON_WORDS, FIRST_NAMES, LAST_NAMES } from './lexicon';
+import type { Emit } from './patterns';
+
+type CaseMode = 'mixed' | 'upper' | 'lower';
+
+interface Token {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly lower: string;
+  readonly mode: CaseMode;
+  /** Capitalised word in a mixed-case line ("Smith", "McDonald", "O'Neil"). */
+  readonly cap: boolean;
+}
+
+const WORD = /\p{L}(?:[\p{L}'’-]{0,40}\p{L})?/gu;
+const LINE = /[^\n]+/gu;
+
+// Credentials that are also clinical abbreviations (PA line, PT, OT) count only after a comma.
+const CREDENTIAL =
+  /^(?:,?[ \t]*(?:M\.D\.|MD|R\.N\.|RN|NP|Ph\.?D\.?|LPN|CNA|LCSW|MSW|PharmD|DDS|CRNA|APRN|FNP|FACC|FACP)|,[ \t]*(?:D\.O\.|DO|PA-?C|P\.A\.|PA|PT|OT|SLP|RRT|MPH))\b/u;
+
+// "MS" is also mental status: only "Ms" / "Ms." (exact case) is a title. No line break in between.
+const TITLE =
+  /(?:\b(?:[Mm][Rr][Ss]?|[Mm]x|[Mm]iss|[Dd][Rr][Ss]?|[Dd]octor|[Pp]rof|[Pp]rofessor|[Rr]ev|[Rr]everend|[Ff]r|[Aa]tty|[Jj]udge|[Ss]gt|[Cc]apt|[Oo]fficer|MISS|DOCTOR|Ms)\.?[ \t]{1,3}|\bMS\.[ \t]{1,3}(?=\p{Lu}))$/u;
+const RELATION =
+  /\b(?:wife|husband|son|sons|daughter|daughters|dtr|mother|mom|father|dad|brother|bro|sister|sis|sibling|spouse|partner|fianc[eé]e?|girlfriend|boyfriend|friend|neighbou?r|niece|nephew|cousin|aunt|uncle|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|grandchild|stepson|stepdaughter|guardian|hcp|proxy|poa|caregiver|roommate|nok|next\s+of\s+kin|health\s*care\s+proxy|sitter|companion)(?:'s)?\s*(?:,\s*|\(\s*)?(?:(?:named|is|was|name\s+is|called)\s+)?$/iu;
+const LABEL =
+  /\b(?:name|patient\s+name|pt\s+name|signed|signature|electronically\s+signed\s+by|e-?signed\s+by|dictated\s+by|transcribed\s+by|attending|pcp|provider|physician|author|cc|contact|emergency\s+contact|surgeon|referring(?:\s+physician)?|resident|intern|fellow|nurse|rn|np|pa|case\s+manager|social\s+worker|sw|chaplain|interpreter|therapist|pharmacist|dietitian)\s*:\s*$/iu;
+const VERBAL_CUE =
+  /\b(?:spoke\s+(?:with|to)|talked\s+(?:with|to)|discussed\s+with|d\/w|ask\s+(?:for|to\s+page)|page|paged|called|met\s+with|visited\s+by|accompanied\s+by)[ \t]*$/iu;
+/** Strong place cues: any following name-like word is a place ("lives in Hampton"). */
+const HOME_CUE =
+  /\b(?:lives|living|resides|residing|resident|native|born|moved|relocated|home|house|grew\s+up|raised)\s+(?:in|of|to|from)[ \t]+$/iu;
+/** Religious and civic stems of US hospital names: "Holy Cross", "Sacred Heart", "St. Agnes". */
+const FACILITY_STEM = /^(?:holy|sacred|good|saint|st|mercy|our)$/iu;
+const CUE =
+  /\b(?:seen\s+by|evaluated\s+by|examined\s+by|followed\s+by|referred\s+by|covered\s+by|discussed\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|d\/w|paged|called|consulted|attending|pcp|resident|intern|fellow|covering|surgeon|cardiologist|oncologist|nephrologist|neurologist|pulmonologist|physician|provider|nurse|patient|cc|thanks|thank\s+you|dear|hello|hi)[ \t]*[:,]?[ \t]*$/iu;
+
+const FACILITY_WORD =
+  /^(?:hospital|hosp|clinic|manor|hospice|infirmary|institute|memorial|center|centre|ctr|rehab)$/iu;
+/** On upper- or lower-case lines only unambiguous heads count ("go home", "awaiting rehab"). */
+const FACILITY_WORD_STRICT = /^(?:hospital|hosp|infirmary|memorial)$/iu;
+const FACILITY_STOP = new Set(
+  'outside other another this that previous prior osh same home receiving referring sending transferring private local the a an his her their our community psychiatric nursing rehab general state university'.split(
+    ' ',
+  ),
+);
+const PLACE_CUE =
+  /\b(?:lives\s+in|living\s+in|resides\s+in|resident\s+of|native\s+of|born\s+in|moved\s+(?:to|from)|home\s+in|from|in|to|near|transferred\s+(?:from|to)|transfer\s+from|trans\s+to|admitted\s+to|taken\s+to|brought\s+to|sent\s+(?:to|from)|discharged\s+to|d\/c\s+to|returned\s+to|went\s+to|at)\s+$/iu;
+const AMBIGUOUS_CITIES = new Set(
+  'austin charlotte columbia frederick henderson lincoln madison washington aurora phoenix providence buffalo mesa jackson reno mobile durham irvine'.split(
+    ' ',
+  ),
+);
+
+function caseMode(line: string): CaseMode {
+  let upper = 0;
+  let lower = 0;
+  for (const ch of line) {
+    if (ch >= 'A' && ch <= 'Z') upper++;
+    else if (ch >= 'a' && ch <= 'z') lower++;
+  }
+  if (upper + lower === 0) return 'mixed';
+  if (lower === 0 || upper / (upper + lower) > 0.6) return 'upper';
+  if (upper === 0) return 'lower';
+  return 'mixed';
+}
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const line of text.matchAll(LINE)) {
+    const mode = caseMode(line[0]);
+    for (const w of line[0].matchAll(WORD)) {
+      const word = w[0];
+      const first = word[0] ?? '';
+      const rest = word.slice(1);
+      const cap = mode === 'mixed' && first !== first.toLowerCase() && rest !== rest.toUpperCase();
+      const start = line.index + w.index;
+      tokens.push({ start, end: start + word.length, text: word, lower: word.toLowerCase(), mode, cap });
+    }
+  }
+  return tokens;
+}
+
+const isLexiconName = (t: Token): boolean => FIRST_NAMES.has(t.lower) || LAST_NAMES.has(t.lower);
+const isCommon = (t: Token): boolean => COMMON_WORDS.has(t.lower) || CLINICAL_WORDS.has(t.lower);
+/** Upper-case initialisms ("ICU", "CABG") read as words, not names, on mixed-case lines. */
+const isAcronym = (t: Token): boolean =>
+  t.mode === 'mixed' && t.text.length > 1 && t.text === t.text.toUpperCase();
+
+/** A word taken as a name after a strong cue (title, relation, label). */
+function strongName(t: Token): boolean {
+  // After a title an all-caps word is a surname too ("MR. EDWIN SMITH" inside a mixed-case note).
+  if (isCommon(t)) return false;
+  // A lower-case surname after "Dr." still is one ("dr healey"); common words were excluded above.
+  return t.text.length >= 2;
+}
+
+/** A word taken as a name after a relation word ("wife Mary", "daughter, suzette"). */
+function relationName(t: Token): boolean {
+  if (isCommon(t) || isAcronym(t)) return false;
+  // Without capitalisation to go by, only a known given name or surname is taken.
+  return isLexiconName(t) || t.cap;
+}
+
+/** A word taken as a name after a weaker clinical cue ("seen by", "per", "discussed with"). */
+function cueName(t: Token): boolean {
+  if (isCommon(t) || isAcronym(t)) return false;
+  if (t.mode === 'mixed') return t.cap;
+  return isLexiconName(t) && !AMBIGUOUS_NAMES.has(t.lower);
+}
+
+/** A further part of a name already found ("John [Q.] [Smith]"). */
+function continuation(t: Token, prev?: Token): boolean {
+  if (isCommon(t)) return false;
+  // All-caps parts continue an all-caps name ("EDWIN SMITH"), not a capitalised one ("John ICU").
+  if (isAcronym(t)) return prev !== undefined && isAcronym(prev);
+  if (t.mode === 'mixed') return t.cap;
+  return isLexiconName(t);
+}
+
+/** A word taken as a name after a verbal cue ("spoke with suzette", "ask to page Ann"). */
+function verbalCueName(t: Token): boolean {
+  if (isCommon(t) || isAcronym(t)) return false;
+  if (/['’]s$/iu.test(t.text)) return false; // "called pt's husband"
+  if (t.mode === 'mixed') return t.cap;
+  return isLexiconName(t);
+}
+
+/** A standalone lexicon name with no cue. */
+function lexiconName(t: Token): boolean {
+  if (AMBIGUOUS_NAMES.has(t.lower) || isCommon(t) || isAcronym(t)) return false;
+  if (t.mode === 'mixed') return t.cap && isLexiconName(t);
+  if (t.mode === 'upper') return FIRST_NAMES.has(t.lower);
+  return false;
+}
+
+const gap = (text: string, a: Token, b: Token): string => text.slice(a.end, b.start);
+/** Only spaces, a middle initial's full stop or a hyphen may separate name parts. */
+const adjacent = (text: string, a: Token, b: Token): boolean => {
+  const g = gap(text, a, b);
+  if (/^[ \t]{1,3}$|^-$/u.test(g)) return true;
+  return a.text.length === 1 && /^\.[ \t]{0,2}$/u.test(g);
+};
+
+/** Extends a name found at tokens[i] over its neighbouring parts; returns [first, last] indices. */
+function extendName(text: string, tokens: readonly Token[], i: number, strong: boolean): [number, number] {
+  let first = i;
+  let last = i;
+  for (let k = 0; k < 3; k++) {
+    const next = tokens[last + 1];
+    const cur = tokens[last];
+    if (next === undefined || cur === undefined || !adjacent(text, cur, next)) break;
+    const after = tokens[last + 2];
+    // A single capital is a middle initial only if a full stop or another name part follows.
+    const initial =
+      next.text.length === 1 &&
+      next.text !== next.text.toLowerCase() &&
+      (text[next.end] === '.' ||
+        (after !== undefined && adjacent(text, next, after) && continuation(after, cur)));
+    // After a title or label, an all-caps surname continues an all-caps first name ("MR. EDGAR KOWALCZYK").
+    const strongNext =
+      strong && next.mode === 'upper' && isAcronym({ ...cur, mode: 'mixed' }) && strongName(next);
+    if (!(initial || (next.text.length > 1 && (continuation(next, cur) || strongNext)))) break;
+    last++;
+  }
+  for (let k = 0; k < 2; k++) {
+    const prev = tokens[first - 1];
+    const cur = tokens[first];
+    if (prev === undefined || cur === undefined || !adjacent(text, prev, cur)) break;
+    if (!((FIRST_NAMES.has(prev.lower) || (strong && prev.cap)) && continuation(prev, cur))) break;
+    first--;
+  }
+  return [first, last];
+}
+
+export function detectNames(text: string, emit: Emit): void {
+  const tokens = tokenize(text);
+  const emitName = (i: number, rule: string): number => {
+    const [first, last] = extendName(
+      text,
+      tokens,
+      i,
+      rule === 'name-title' || rule === 'name-label' || rule === 'name-credential',
+    );
+    const a = tokens[first];
+    const b = tokens[last];
+    if (a !== undefined && b !== undefined) emit('NAME', a.start, b.end, rule);
+    return last;
+  };
+  let prevEnd = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === undefined) continue;
+    // Only the text since the previous word matters for a cue ending right before this word.
+    const before = text.slice(Math.max(0, t.start - 40), t.start);
+    const sinceLast = text.slice(prevEnd, t.start);
+    prevEnd = t.end;
+    if (sinceLast.includes('\n\n')) continue;
+    let rule: string | undefined;
+    if (TITLE.test(before) && strongName(t)) rule = 'name-title';
+    else if (LABEL.test(before) && strongName(t)) rule = 'name-label';
+    else if (RELATION.test(before) && relationName(t)) rule = 'name-relation';
+    else if (VERBAL_CUE.test(before) && verbalCueName(t)) rule = 'name-verbal-cue';
+    else if (CUE.test(before) && cueName(t)) rule = 'name-cue';
+    else if (lexiconName(t)) rule = 'name-lexicon';
+    else if (t.cap && !isCommon(t)) {
+      // "Smith, MD" / "J. Smith RN": a capitalised word right before a credential.
+      const after = text.slice(t.end, t.end + 12);
+      if (CREDENTIAL.test(after)) rule = 'name-credential';
+      // "Hank Smith (son)": a capitalised pair right before a relation in brackets.
+      else if (
+        /^(?:[ \t]+\p{Lu}[\p{L}'-]+)?[ \t]*\((?:son|daughter|wife|husband|brother|sister|mother|father|niece|nephew|friend|hcp|proxy|dtr)\b/iu.test(
+          text.slice(t.end, t.end + 40),
+        )
+      )
+        rule = 'name-relation';
+    }
+    if (rule !== undefined) {
+      i = emitName(i, rule);
+      // "Suzette and Hank": a name-like word coordinated with a name is one too.
+      const named = tokens[i];
+      const conj = tokens[i + 1];
+      const other = tokens[i + 2];
+      if (
+        named !== undefined &&
+        conj !== undefined &&
+        other !== undefined &&
+        (conj.lower === 'and' || conj.lower === 'or') &&
+        /^[ \t]+$/u.test(gap(text, named, conj)) &&
+        /^[ \t]+$/u.test(gap(text, conj, other)) &&
+        (isLexiconName(other) || (strongName(other) && (other.cap || other.mode !== 'mixed')))
+      )
+        i = emitName(i + 2, rule);
+      const last = tokens[i];
+      if (last !== undefined) prevEnd = last.end;
+    }
+  }
+  detectPlaces(text, tokens, emit);
+}
+
+function detectPlaces(text: string, tokens: readonly Token[], emit: Emit): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === undefined) continue;
+    // Facility names: "Calvert Hospital", "KERNAN HOSP", "Sacred Heart Medical Center".
+    if ((t.mode === 'mixed' ? FACILITY_WORD : FACILITY_WORD_STRICT).test(t.text) && i > 0) {
+      let first = i;
+      for (let k = 0; k < 3; k++) {
+        const prev = tokens[first - 1];
+        const cur = tokens[first];
+        if (prev === undefined || cur === undefined || !/^[ \t]{1,2}$|^'s[ \t]$/u.test(gap(text, prev, cur)))
+          break;
+        if (FACILITY_STOP.has(prev.lower) || isCommon(prev) || /(?:ing|ed)$/iu.test(prev.text)) break;
+        if (prev.mode === 'mixed' && !prev.cap && !isAcronym(prev) && t.cap) break;
+        first--;
+      }
+      const a = tokens[first];
+      if (first < i && a !== undefined) emit('ADDRESS', a.start, t.end, 'facility');
+    }
+    // "Holy Cross", "Sacred Heart Memorial", "St. Agnes": stem plus up to two name-like words.
+    if (
+      FACILITY_STEM.test(t.text) &&
+      (t.mode !== 'mixed' || t.cap || t.lower === 'holy' || t.lower === 'sacred')
+    ) {
+      let last = i;
+      for (let k = 0; k < 2; k++) {
+        const next = tokens[last + 1];
+        const cur = tokens[last];
+        if (next === undefined || cur === undefined || !/^\.?[ \t]{1,2}$/u.test(gap(text, cur, next))) break;
+        if (isCommon(next) || (next.mode === 'mixed' && !next.cap && t.cap)) break;
+        last++;
+      }
+      const b = tokens[last];
+      // "St" alone is also ST elevation: it needs a capitalised word after it on a mixed-case line.
+      const isSt = /^(?:st|saint|our|good|mercy)$/iu.test(t.text);
+      if (
+        b !== undefined &&
+        last > i &&
+        (!isSt || (t.mode === 'mixed' && t.cap && tokens[i + 1]?.cap === true))
+      ) {
+        emit('ADDRESS', t.start, b.end, 'facility-stem');
+        i = last;
+        continue;
+      }
+    }
+    // "lives in Hampton": a name-like word after a home cue.
+    if (
+      HOME_CUE.test(text.slice(Math.max(0, t.start - 30), t.start)) &&
+      !isCommon(t) &&
+      (t.mode !== 'mixed' || t.cap)
+    ) {
+      let last = i;
+      const next = tokens[i + 1];
+      if (
+        next !== undefined &&
+        /^[ \t]$/u.test(gap(text, t, next)) &&
+        !isCommon(next) &&
+        (next.mode !== 'mixed' || next.cap)
+      )
+        last++;
+      const b = tokens[last];
+      if (b !== undefined) emit('ADDRESS', t.start, b.end, 'place-home');
+    }
+    // Cities from the lexicon (one to three words).
+    for (let n = 3; n >= 1; n--) {
+      const last = tokens[i + n - 1];
+      if (last === undefined) continue;
+      const key = tokens
+        .slice(i, i + n)
+        .map((x) => x.lower.replace(/\.$/u, ''))
+        .join('_');
+      if (!CITIES.has(key)) continue;
+      if (t.mode === 'mixed' && !t.cap) continue;
+      if (t.mode === 'lower' || AMBIGUOUS_CITIES.has(key)) {
+        if (!PLACE_CUE.test(text.slice(Math.max(0, t.start - 30), t.start))) continue;
+      }
+      emit('ADDRESS', t.start, last.end, 'city');
+      i += n - 1;
+      break;
+    }
+  }
+}

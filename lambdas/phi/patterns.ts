@@ -1,0 +1,394 @@
+/**
+ * Pattern detectors: dates, ages over 89, contact points, numeric identifiers, URLs, IPs and
+ * addresses. Every pattern is a single left-to-right regex pass with bounded quantifiers and no
+ * nested unbounded repetition, so the cost stays linear in the text length (no catastrophic
+ * backtracking: see test/phi-robustness.test.ts).
+ */
+import { CLINICAL_WORDS, COMMON_WORDS, STATE_CODES, STATE_NAMES } from './lexicon';
+import type { PhiSpan, PhiType } from './types';
+
+export type Emit = (type: PhiType, start: number, end: number, rule: string) => void;
+
+const MONTH =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const DAY = '(?:[12]\\d|3[01]|0?[1-9])(?:st|nd|rd|th)?';
+const YEAR4 = '(?:1[89]\\d\\d|2[01]\\d\\d)';
+// Optional time after a date: "10:30", "10:30:15.123", "10:30 am", "T10:30:15Z", "@ 1430".
+const TIME =
+  '(?:(?:\\s*(?:at|@)\\s*|\\s+|T)(?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?(?:\\s?[ap]\\.?m\\.?)?(?:Z|[+-][01]\\d:?[0-5]\\d)?)?';
+
+const NUMERIC_DATE = new RegExp(
+  `(?<![\\w/.-])(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?![/%-]|\\.\\d|(?!T\\d)\\w)${TIME}`,
+  'giu',
+);
+const ISO_DATE = new RegExp(
+  `(?<![\\w/.-])${YEAR4}([/.-])(?:0?[1-9]|1[0-2])\\1(?:[12]\\d|3[01]|0?[1-9])(?![/]|\\.\\d|(?!T\\d)\\w)${TIME}`,
+  'giu',
+);
+const COMPACT_DATE = new RegExp(
+  `(?<![\\w.-])${YEAR4}(?:0[1-9]|1[0-2])(?:[12]\\d|3[01]|0[1-9])(?:T\\d{4,6}Z?)?(?![\\w.-])`,
+  'gu',
+);
+// "March 3rd, 2021", "Mar. 3", "Sept 3 2021 10:00", "March of 2021", "March 2021".
+const MONTH_FIRST = new RegExp(
+  `\\b${MONTH}\\.?(?:\\s+${DAY}(?![\\w])(?:,?\\s*(?:${YEAR4}|'\\d\\d)(?!\\w))?|,?\\s+(?:of\\s+)?${YEAR4}(?!\\w))${TIME}`,
+  'giu',
+);
+// "3 March 2021", "3rd of March", "03-Mar-2021", "3-mar-21".
+const DAY_FIRST = new RegExp(
+  `(?<![\\w.])${DAY}(?:\\s+(?:of\\s+)?|-|\\s?/\\s?)${MONTH}\\.?(?:(?:,?\\s+|-)(?:${YEAR4}|\\d\\d)(?!\\w))?${TIME}`,
+  'giu',
+);
+// "3/4", "12/25": only when the two numbers make a valid month/day and no clinical context says
+// it is a ratio (BP 120/80, strength 4/5, pain 7/10).
+const MONTH_DAY = /(?<![\w/.,:-])(1[0-2]|0?[1-9])\/([12]\d|3[01]|0?[1-9])(?![\w/]|\.\d|,\d)/gu;
+const RATIO_CONTEXT =
+  /(?:\b(?:bp|b\/p|pain|strength|strengths|motor|score|scale|grade|gcs|rated|ratio|power|reflexes|murmur|sat|sats|o2|rate|x|of|sbp|dbp|map|pap|cvp|pcwp|ppd|abg|vent|peep|ps|psv|cpap|bipap|flowby|settings|ie|tab|tabs|take|mg|rales|crackles|cxs|c\/o|had|gave|give|given)\b|[<>=~±])[\s:]*$/iu;
+const FRACTION_AFTER =
+  /^\s*(?:tab|tablet|cap|capsule|dose|strength|str|cup|inch|mg|ml|cc|of|x\b|ns\b|amp|hour|hr|up\b|%|peep|cp\b|bipap|cpap|fio2|(?:\w+\s+)?pain)/iu;
+/** Common fractions ("1/2 NS", "rales 1/3 up") are dates only right after a date word. */
+const COMMON_FRACTION = /^(?:1\/2|1\/3|2\/3|1\/4|3\/4)$/u;
+const DATE_CUE =
+  /\b(?:on|since|from|until|till|thru|through|to|dated|date|dos|dob|admitted|discharged|d\/c|s\/p)[\s:]*$/iu;
+// "8/87", "11/92": month and a two-digit year that cannot be a day.
+const MONTH_YEAR = /(?<![\w/.,:-])(1[0-2]|0?[1-9])\/(3[2-9]|[4-9]\d|0\d)(?![\w/%]|\.\d|,\d)/gu;
+// "on the 11th", "the 2nd".
+const ORDINAL_DAY =
+  /\b(?:on\s+the|the)\s+((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b(?!\s+(?:degree|line|dose|time|day|week|grade|intercostal|icf|ics|floor|trimester|toe|finger|digit|cranial|heart))/giu;
+
+const BARE_YEAR = /(?<![\w/.:$-])(?:(?:19|20)\d\d|'\d\d)(?![\w/.:%-]|\.\d)/gu;
+
+const AGE_PATTERNS: readonly RegExp[] = [
+  // "92-year-old", "92 yo", "95 y/o", "101 yrs old", "92yo", "92 y.o."
+  /(?<![\w.])(9\d|1[0-4]\d)(?=\s*-?\s*(?:years?|yrs?|y)\b\.?\s*-?\s*(?:old|o\b)|\s*-?\s*(?:y\/o|y\.o\.|yo\b|yrs?\b|years?\s+of\s+age))/giu,
+  // "aged 95", "age: 101", "age 92", "Age 98"
+  /\bage(?:d|:)?\s*:?\s*(9\d|1[0-4]\d)(?![\w.])/giu,
+  // "in her 90s", "nonagenarian", "centenarian"
+  /\b(?:in\s+(?:his|her|their)\s+)((?:late\s+|early\s+|mid-?\s*)?(?:9|10)0'?s)\b/giu,
+];
+
+const PHONE =
+  /(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]?\d{4}(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?(?![\w])/giu;
+const PHONE_CONTEXT =
+  /\b(?:phone|ph|tel|telephone|cell|mobile|pager|beeper|beep|page|pg|pgr|fax|facsimile|contact|call|called|ext|extension|x|home|work|office)\b\.?\s*(?:#|no\.?|number)?[\s:#]{0,4}(?:at\s+)?((?:\d{3}[\s.-])?\d{3}[\s.-]?\d{4}|\d{4,5})(?![\w/.])/giu;
+const FAX_CUE = /\b(?:fax|facsimile)\b[^\n\d]{0,20}$/iu;
+
+const EMAIL = /\b[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}\.){1,8}[a-z]{2,24}\b/giu;
+const URL =
+  /\b(?:(?:https?|ftp):\/\/|www\.)[^\s<>"'()[\]{}]{1,2000}|\b(?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.){1,6}(?:com|org|net|edu|gov|io|us|info|biz|health|care|co\.uk|mil)\b(?:\/[^\s<>"'()[\]{}]{0,2000})?/giu;
+const IPV4 =
+  /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/gu;
+const IPV6 =
+  /(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,7}:|(?:[0-9a-f]{1,4}:){1,6}(?::[0-9a-f]{1,4}){1,6}|::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4}|::1)(?![\w:])/giu;
+
+const SSN = /(?<![\w-])(?!000|666|9\d\d)\d{3}([-\s])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])/gu;
+const SSN_CONTEXT =
+  /\b(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(\d{3}[-\s]?\d{2}[-\s]?\d{4})\b/giu;
+
+/** Keyword → identifier type, for "<keyword> [number|no|#|id] [:#] <value>". */
+const ID_KEYWORDS: ReadonlyArray<readonly [RegExp, PhiType]> = [
+  [
+    /mrn|medical\s+record(?:\s+(?:number|no|#))?|med\s+rec|record\s*(?:#|no|number)|unit\s+(?:no|number)|chart\s*(?:#|no|number)/,
+    'MRN',
+  ],
+  [
+    /patient\s+id|pt\s+id|patient\s+(?:no|number)|hospital\s+(?:no|number)|encounter\s*(?:id|#|no)|visit\s*(?:id|#|no)|accession(?:\s+(?:no|number))?|specimen\s*(?:id|#|no)/,
+    'MRN',
+  ],
+  [
+    /member\s*(?:id|#|no|number)|subscriber\s*(?:id|#|no|number)|policy\s*(?:#|no|number|id)?|health\s+plan(?:\s+(?:id|number|no))?|insurance\s*(?:id|#|no|number)|medicaid\s*(?:id|#|no|number)?|medicare\s*(?:id|#|no|number)?|group\s*(?:#|no|number)|plan\s*(?:id|#)|beneficiary\s*(?:id|#|no|number)|mbi|hicn/,
+    'HEALTH_PLAN_ID',
+  ],
+  [
+    /account\s*(?:#|no|number|id)?|acct\.?\s*(?:#|no|number)?|billing\s*(?:#|no|number|id)|invoice\s*(?:#|no|number)|claim\s*(?:#|no|number|id)|credit\s+card(?:\s+(?:no|number))?|card\s*(?:#|no|number)|iban|routing\s*(?:#|no|number)/,
+    'ACCOUNT',
+  ],
+  [
+    /licen[cs]e\s+plate|plate\s*(?:#|no|number)?|tag\s*(?:#|no|number)|vin|vehicle\s*(?:id|#|no|number)/,
+    'VEHICLE_ID',
+  ],
+  [
+    /driver'?s?\s+licen[cs]e(?:\s+(?:no|number|#))?|licen[cs]e\s*(?:#|no|number|id)?|dl\s*#|dln|npi|dea\s*(?:#|no|number)?|certificate\s*(?:#|no|number)?|passport\s*(?:#|no|number)?|permit\s*(?:#|no|number)/,
+    'LICENSE',
+  ],
+  [
+    /serial\s*(?:#|no|number)?|s\/n|device\s*(?:id|#|no|number|serial)|udi|imei|model\s*(?:#|no|number)|lot\s*(?:#|no|number)|implant\s*(?:id|#|no|number)|pacemaker\s*(?:id|#|serial)/,
+    'DEVICE_ID',
+  ],
+  [
+    /employee\s*(?:id|#|no|number)|badge\s*(?:#|no|number)|case\s*(?:#|no|number)|ref(?:erence)?\s*(?:#|no|number)|confirmation\s*(?:#|no|number)|id\s*(?:#|no|number)|identifier|biometric\s*(?:id|#)|fingerprint\s*(?:id|#)/,
+    'OTHER_ID',
+  ],
+];
+const ID_CUE = new RegExp(
+  `\\b(?:${ID_KEYWORDS.map(([re]) => `(${re.source})`).join('|')})\\b\\.?(?:\\s*(?:number|no\\.?|num|id|#))?\\s*(?:is\\s+)?[:#=]?\\s*([A-Z0-9][A-Z0-9-]{1,30}[A-Z0-9]|[A-Z0-9]{2,})(?![\\w-])`,
+  'giu',
+);
+// Long digit runs and letter+digit codes with no cue are identifiers in clinical text (no lab value
+// or dose has seven digits); code systems are excluded by their own cue.
+const LONG_NUMBER = /(?<![\w.,/-])\d{7,}(?![\w.,/-]|,\d)/gu;
+const CODE_CUE = /\b(?:icd|icd-?9|icd-?10|cpt|loinc|snomed|ndc|rxnorm|hcpcs|code|codes|lot)\b[\s:#-]*$/iu;
+const CREDIT_CARD = /(?<![\w-])(?:\d{4}[\s-]?){3}\d{1,7}(?![\w-])/gu;
+const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b/gu;
+const VIN =
+  /\b(?=[A-HJ-NPR-Z0-9]{17}\b)(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}\b/gu;
+
+const STREET_SUFFIXES = [
+  'street',
+  'st',
+  'avenue',
+  'ave',
+  'road',
+  'rd',
+  'boulevard',
+  'blvd',
+  'lane',
+  'ln',
+  'drive',
+  'dr',
+  'court',
+  'ct',
+  'place',
+  'pl',
+  'way',
+  'terrace',
+  'ter',
+  'circle',
+  'cir',
+  'parkway',
+  'pkwy',
+  'highway',
+  'hwy',
+  'square',
+  'sq',
+  'trail',
+  'trl',
+  'alley',
+  'row',
+  'plaza',
+  'loop',
+  'pike',
+  'route',
+  'rte',
+  'crescent',
+  'turnpike',
+  'tpke',
+  'expressway',
+  'expy',
+  'freeway',
+  'heights',
+  'hts',
+  'ridge',
+  'crossing',
+  'landing',
+  'commons',
+  'grove',
+  'hill',
+  'hills',
+  'gardens',
+  'mews',
+  'cove',
+  'creek',
+  'glen',
+  'hollow',
+  'meadows',
+  'estates',
+];
+// Case-sensitive on purpose: "Main St", "MAIN ST" and "main st" are accepted, but the street name
+// words must look like a name (capitalised) so "2 pt seen by dr" is not an address.
+const cased = (w: string): string => `${w[0]?.toUpperCase()}${w.slice(1)}|${w.toUpperCase()}|${w}`;
+const SUFFIX_ALT = STREET_SUFFIXES.map(cased).join('|');
+const UNIT =
+  '(?:,?\\s*(?:Apt|APT|apt|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT|Room|Rm|Floor|Fl|Bldg|Building|#)\\.?\\s*#?\\s*[A-Za-z0-9][A-Za-z0-9-]{0,6}(?![\\w]))?';
+const STREET = new RegExp(
+  `(?<![\\w/.-])\\d{1,6}[A-Za-z]?(?:-\\d{1,4})?\\s+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\\.?\\s+)?(?:(?:\\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'.-]{0,24})\\s+){1,3}(?:${SUFFIX_ALT})\\b\\.?(?:\\s+(?:[NSEW]|NE|NW|SE|SW)\\b\\.?)?${UNIT}`,
+  'gu',
+);
+const PO_BOX = /\bp\.?\s?o\.?\s*box\s*#?\s*\d{1,8}\b/giu;
+const STATE_ALT = `(?:${[...STATE_CODES].join('|')}|${STATE_NAMES.join('|')})`;
+// "Springfield, IL 62704" — city, (state kept under Safe Harbor), ZIP.
+const CITY_STATE_ZIP = new RegExp(
+  `(?:\\b((?:[A-Z][a-zA-Z.'-]{1,24}\\s){0,2}[A-Z][a-zA-Z.'-]{1,24}),?\\s+)?\\b${STATE_ALT}\\.?,?\\s{1,3}(\\d{5}(?:-\\d{4})?)(?![\\w-])`,
+  'gu',
+);
+// MD and PA are also credentials ("Jane Roe, MD"): without a ZIP they do not make a city.
+const CITY_STATE = new RegExp(
+  `\\b((?:[A-Z][a-z.'-]{1,24}\\s){0,2}[A-Z][a-z.'-]{2,24}),\\s?(?:${[...STATE_CODES].filter((c) => c !== 'MD' && c !== 'PA').join('|')})(?![\\w])`,
+  'gu',
+);
+const ZIP_CONTEXT = /\b(?:zip|zip\s*code|postal\s*code|zipcode)\s*[:#]?\s*(\d{5}(?:-\d{4})?)(?![\w-])/giu;
+
+const validMonthDay = (m: number, d: number): boolean => m >= 1 && m <= 12 && d >= 1 && d <= 31;
+
+function detectDates(text: string, emit: Emit, bareYears: boolean): void {
+  for (const m of text.matchAll(NUMERIC_DATE)) {
+    const a = Number(m[1]);
+    const b = Number(m[3]);
+    // US M/D/Y or international D/M/Y.
+    if (validMonthDay(a, b) || validMonthDay(b, a))
+      emit('DATE', m.index, m.index + m[0].length, 'date-numeric');
+  }
+  for (const m of text.matchAll(ISO_DATE)) emit('DATE', m.index, m.index + m[0].length, 'date-iso');
+  for (const m of text.matchAll(COMPACT_DATE)) emit('DATE', m.index, m.index + m[0].length, 'date-compact');
+  for (const m of text.matchAll(MONTH_FIRST)) {
+    // "may" and "march" are verbs: lower-case "may 2" needs a year or an ordinal to count.
+    if (/^(?:may|march)\s+\d{1,2}$/u.test(m[0]) && !/\d{4}/u.test(m[0])) {
+      const before = text.slice(Math.max(0, m.index - 20), m.index);
+      if (!/\b(?:on|since|from|until|of|by|dated|date|dos|dob)\s*:?\s*$/iu.test(before)) continue;
+    }
+    emit('DATE', m.index, m.index + m[0].length, 'date-month-name');
+  }
+  for (const m of text.matchAll(DAY_FIRST)) {
+    if (/^\d+\s+may$/iu.test(m[0])) continue; // "2 may" is rarely a date without a year
+    emit('DATE', m.index, m.index + m[0].length, 'date-day-month');
+  }
+  for (const m of text.matchAll(MONTH_DAY)) {
+    const before = text.slice(Math.max(0, m.index - 24), m.index);
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
+    if (RATIO_CONTEXT.test(before) || FRACTION_AFTER.test(after)) continue;
+    if (/(?<![\w.])\d\s+$/u.test(before)) continue; // "1 1/2"
+    if (COMMON_FRACTION.test(m[0]) && !DATE_CUE.test(before)) continue;
+    emit('DATE', m.index, m.index + m[0].length, 'date-month-day');
+  }
+  for (const m of text.matchAll(MONTH_YEAR)) {
+    if (RATIO_CONTEXT.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
+    emit('DATE', m.index, m.index + m[0].length, 'date-month-year');
+  }
+  for (const m of text.matchAll(ORDINAL_DAY)) {
+    const day = m[1] ?? '';
+    const start = m.index + m[0].length - day.length;
+    emit('DATE', start, start + day.length, 'date-ordinal');
+  }
+  if (bareYears)
+    for (const m of text.matchAll(BARE_YEAR)) emit('DATE', m.index, m.index + m[0].length, 'date-year');
+}
+
+function detectAges(text: string, emit: Emit): void {
+  for (const re of AGE_PATTERNS) {
+    for (const m of text.matchAll(re)) {
+      const value = m[1] ?? m[0];
+      const start = m.index + m[0].lastIndexOf(value);
+      emit('AGE', start, start + value.length, 'age-over-89');
+    }
+  }
+}
+
+function detectContacts(text: string, emit: Emit): void {
+  const phoneType = (start: number): PhiType =>
+    FAX_CUE.test(text.slice(Math.max(0, start - 30), start)) ? 'FAX' : 'PHONE';
+  for (const m of text.matchAll(PHONE)) {
+    // Ten digits with no separator are more often an identifier than a phone number.
+    if (/^\d{10}$/u.test(m[0])) continue;
+    emit(phoneType(m.index), m.index, m.index + m[0].length, 'phone');
+  }
+  for (const m of text.matchAll(PHONE_CONTEXT)) {
+    const value = m[1] ?? '';
+    const start = m.index + m[0].length - value.length;
+    emit(phoneType(start), start, start + value.length, 'phone-context');
+  }
+  for (const m of text.matchAll(EMAIL)) emit('EMAIL', m.index, m.index + m[0].length, 'email');
+  for (const m of text.matchAll(URL)) {
+    // A trailing full stop or comma ends the sentence, not the URL.
+    const value = m[0].replace(/[.,;:!?]+$/u, '');
+    // "e.g", "i.e" and decimals like "2.5.com" never reach here: a TLD is required.
+    emit('URL', m.index, m.index + value.length, 'url');
+  }
+  for (const m of text.matchAll(IPV4)) emit('IP', m.index, m.index + m[0].length, 'ipv4');
+  for (const m of text.matchAll(IPV6)) {
+    // Clock times ("10:30") have one or two colons and no "::"; real IPv6 has more of both.
+    const colons = m[0].split(':').length - 1;
+    if (colons < 3 && !m[0].includes('::')) continue;
+    if (/^\d{1,2}::?$/u.test(m[0])) continue;
+    emit('IP', m.index, m.index + m[0].length, 'ipv6');
+  }
+}
+
+const luhn = (digits: string): boolean => {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+};
+
+function detectIdentifiers(text: string, emit: Emit): void {
+  for (const m of text.matchAll(SSN)) emit('SSN', m.index, m.index + m[0].length, 'ssn');
+  for (const m of text.matchAll(SSN_CONTEXT)) {
+    const value = m[1] ?? '';
+    const start = m.index + m[0].length - value.length;
+    emit('SSN', start, start + value.length, 'ssn-context');
+  }
+  for (const m of text.matchAll(ID_CUE)) {
+    const value = m[m.length - 1] ?? '';
+    if (!/\d/u.test(value)) continue; // "policy: none", "license plate is red"
+    const groupIndex = m.slice(1, -1).findIndex((g) => g !== undefined);
+    const type = ID_KEYWORDS[groupIndex]?.[1] ?? 'OTHER_ID';
+    const start = m.index + m[0].length - value.length;
+    emit(type, start, start + value.length, `id-${type.toLowerCase()}`);
+  }
+  for (const m of text.matchAll(LONG_NUMBER)) {
+    if (CODE_CUE.test(text.slice(Math.max(0, m.index - 16), m.index))) continue;
+    emit('OTHER_ID', m.index, m.index + m[0].length, 'long-number');
+  }
+  for (const m of text.matchAll(CREDIT_CARD)) {
+    const digits = m[0].replace(/\D/gu, '');
+    if (digits.length >= 13 && digits.length <= 19 && luhn(digits))
+      emit('ACCOUNT', m.index, m.index + m[0].length, 'card-number');
+  }
+  for (const m of text.matchAll(IBAN)) {
+    // An IBAN is mostly digits; "AB12 WORD WORD" is not one.
+    if ((m[0].match(/\d/gu) ?? []).length >= 10) emit('ACCOUNT', m.index, m.index + m[0].length, 'iban');
+  }
+  for (const m of text.matchAll(VIN)) emit('VEHICLE_ID', m.index, m.index + m[0].length, 'vin');
+}
+
+function detectAddresses(text: string, emit: Emit): void {
+  for (const m of text.matchAll(STREET)) {
+    // "2 units prbc st" is not an address: the street words must not be clinical shorthand.
+    const words = m[0].split(/[\s,]+/u).slice(1, -1);
+    if (words.some((w) => COMMON_WORDS.has(w.toLowerCase()) || CLINICAL_WORDS.has(w.toLowerCase()))) continue;
+    if (
+      /\b(?:units?|mg|ml|mcg|tabs?|times|hrs?|hours?|days?|mins?|minutes?|beats?|bpm|cc|kg|lbs?|way|trach|foley)\b/iu.test(
+        m[0],
+      )
+    )
+      continue;
+    emit('ADDRESS', m.index, m.index + m[0].length, 'street');
+  }
+  for (const m of text.matchAll(PO_BOX)) emit('ADDRESS', m.index, m.index + m[0].length, 'po-box');
+  for (const m of text.matchAll(CITY_STATE_ZIP)) {
+    const city = m[1];
+    const zip = m[2] ?? '';
+    if (city !== undefined) {
+      const cityStart = m.index;
+      emit('ADDRESS', cityStart, cityStart + city.length, 'city-state-zip');
+    }
+    const zipStart = m.index + m[0].length - zip.length;
+    emit('ZIP', zipStart, zipStart + zip.length, 'zip');
+  }
+  for (const m of text.matchAll(CITY_STATE)) {
+    const city = m[1] ?? '';
+    emit('ADDRESS', m.index, m.index + city.length, 'city-state');
+  }
+  for (const m of text.matchAll(ZIP_CONTEXT)) {
+    const zip = m[1] ?? '';
+    const start = m.index + m[0].length - zip.length;
+    emit('ZIP', start, start + zip.length, 'zip-context');
+  }
+}
+
+/** Runs every pattern detector over `text`. */
+export function detectPatterns(text: string, emit: Emit, bareYears: boolean): void {
+  detectDates(text, emit, bareYears);
+  detectAges(text, emit);
+  detectContacts(text, emit);
+  detectIdentifiers(text, emit);
+  detectAddresses(text, emit);
+}
+
+export type { PhiSpan };

@@ -1,0 +1,197 @@
+/**
+ * Per-detector cases for the shared PHI module (lambdas/phi). All text is synthetic, written here.
+ */
+import { containsPhi, detectPhi, type PhiType, redactPhi } from '../lambdas/phi';
+
+/** The [type, matched text] pairs found in `text`. */
+const found = (text: string, options = {}): Array<[PhiType, string]> =>
+  detectPhi(text, options).map((s) => [s.type, text.slice(s.start, s.end)]);
+const typesOf = (text: string, options = {}): PhiType[] => found(text, options).map(([t]) => t);
+
+describe('names', () => {
+  it.each([
+    ['Seen today with Mr. Jonah Whitfield for follow-up.', 'Jonah Whitfield'],
+    ['dr okonkwo notified of the potassium.', 'okonkwo'],
+    ['Patient name: Delphine Arceneaux', 'Delphine Arceneaux'],
+    ['Wife Margaret at the bedside overnight.', 'Margaret'],
+    ['Discussed plan with Priya Raman, MD.', 'Priya Raman'],
+    ['Spoke with Tomasz about discharge.', 'Tomasz'],
+    ['MR. EDGAR KOWALCZYK is a 70 yo man', 'EDGAR KOWALCZYK'],
+  ])('finds the name in %j', (text, name) => {
+    expect(found(text)).toContainEqual(['NAME', name]);
+  });
+
+  it.each([
+    'dr aware of the results, will follow.',
+    'Wife at bedside, updated on plan.',
+    'MS changes overnight; continue to monitor.',
+    'Foley draining clear amber urine.',
+    'Continue PT and OT as tolerated.',
+  ])('takes no ordinary word for a name in %j', (text) => {
+    expect(typesOf(text)).not.toContain('NAME');
+  });
+});
+
+describe('dates', () => {
+  it.each([
+    ['Admitted 03/14/2021 via the ED.', '03/14/2021'],
+    ['Seen on 14-Mar-2021 in clinic.', '14-Mar-2021'],
+    ['Follow-up March 3rd, 2021 at noon.', 'March 3rd, 2021'],
+    ['Drawn 2021-03-04T10:15:00Z.', '2021-03-04T10:15:00Z'],
+    ['Echo done on 3/4 showed EF 40%.', '3/4'],
+    ['Surgery 12/25/20 at 14:30 went well.', '12/25/20 at 14:30'],
+    ['Seen 3 March 2021.', '3 March 2021'],
+    ['CABG 8/87, stent later.', '8/87'],
+    ['Cultures drawn on the 11th.', '11th'],
+  ])('finds the date in %j', (text, date) => {
+    expect(found(text)).toContainEqual(['DATE', date]);
+  });
+
+  it('does not flag a bare year unless asked', () => {
+    const text = 'Myocardial infarction in 2019, stable since.';
+    expect(typesOf(text)).toEqual([]);
+    expect(found(text, { bareYears: true })).toEqual([['DATE', '2019']]);
+  });
+
+  it.each([
+    'BP 120/80 and HR 72.',
+    'Pain 7/10 in the left knee.',
+    'Strength 4/5 in all limbs.',
+    'Given 1/2 NS at 100 cc/hr.',
+    'PSV 10/5 with FiO2 40%.',
+  ])('leaves the ratio in %j alone', (text) => {
+    expect(typesOf(text)).toEqual([]);
+  });
+});
+
+describe('ages over 89', () => {
+  it.each([
+    ['A 92-year-old woman with CHF.', '92'],
+    ['Patient aged 95 lives alone.', '95'],
+    ['Age: 101', '101'],
+    ['91 yo male with syncope', '91'],
+  ])('finds the age in %j', (text, age) => {
+    expect(found(text)).toContainEqual(['AGE', age]);
+  });
+
+  it.each(['A 45-year-old man.', 'Aged 89 and independent.', 'Weight 92 kg.'])('keeps %j', (text) => {
+    expect(typesOf(text)).not.toContain('AGE');
+  });
+});
+
+describe('contact points and identifiers', () => {
+  it.each([
+    ['Call (617) 555-0142 ext. 23 after 5.', 'PHONE', '(617) 555-0142 ext. 23'],
+    ['Cell: 617.555.0199', 'PHONE', '617.555.0199'],
+    ['Fax: 617-555-0100', 'FAX', '617-555-0100'],
+    ['Pager: #41234', 'PHONE', '41234'],
+    ['Write to a.patient@mailbox.example.com today', 'EMAIL', 'a.patient@mailbox.example.com'],
+    ['SSN 078-05-1120 on file', 'SSN', '078-05-1120'],
+    ['MRN: 00482913 confirmed', 'MRN', '00482913'],
+    ['Member ID: XQJ48291734', 'HEALTH_PLAN_ID', 'XQJ48291734'],
+    ['Account # 5512-0098', 'ACCOUNT', '5512-0098'],
+    ["Driver's license D1234567 presented", 'LICENSE', 'D1234567'],
+    ['License plate 7ABC123 seen in lot', 'VEHICLE_ID', '7ABC123'],
+    ['Pacemaker serial PJN203948R checked', 'DEVICE_ID', 'PJN203948R'],
+    ['Portal at https://portal.example.org/p/123.', 'URL', 'https://portal.example.org/p/123'],
+    ['Login from 192.168.10.24 noted', 'IP', '192.168.10.24'],
+    ['Login from 2001:db8:85a3::8a2e:370:7334 noted', 'IP', '2001:db8:85a3::8a2e:370:7334'],
+  ])('finds %j', (text, type, value) => {
+    expect(found(text)).toContainEqual([type, value]);
+  });
+
+  it('types a number after a fax cue as FAX and others as PHONE', () => {
+    expect(typesOf('phone 617-555-0142, fax 617-555-0143')).toEqual(['PHONE', 'FAX']);
+  });
+});
+
+describe('addresses', () => {
+  it('finds the street with its unit, the city and the ZIP but keeps the state', () => {
+    const text = 'Lives at 42 Wren Hollow Road, Apt 3B, Bellmont, OH 43210 with her son.';
+    const spans = found(text);
+    expect(spans).toContainEqual(['ADDRESS', '42 Wren Hollow Road, Apt 3B']);
+    expect(spans).toContainEqual(['ADDRESS', 'Bellmont']);
+    expect(spans).toContainEqual(['ZIP', '43210']);
+    expect(redactPhi(text).text).toContain('OH');
+  });
+
+  it.each([
+    ['Transferred from Brackenridge Hospital yesterday.', 'Brackenridge Hospital'],
+    ['She lives in Hampstead with her sister.', 'Hampstead'],
+    ['Discharged to Sacred Heart Memorial.', 'Sacred Heart Memorial'],
+    ['zip code: 02139', '02139'],
+  ])('finds the place in %j', (text, place) => {
+    expect(found(text).map(([, v]) => v)).toContain(place);
+  });
+
+  it.each(['2 units PRBC given', '3 way foley in place', 'HR 106-108 ST with PVCs'])('keeps %j', (text) => {
+    expect(typesOf(text)).not.toContain('ADDRESS');
+  });
+});
+
+describe('non-PHI clinical text', () => {
+  it.each([
+    'BP 120/80, HR 72, RR 16, SpO2 98% on RA.',
+    'Hb 13.5, WBC 7.2, platelets 250.',
+    'Take 2 tablets by mouth twice daily.',
+    'ICD-10 I10, LOINC 8480-6, SNOMED 38341003.',
+    'Metoprolol 25 mg PO BID; lisinopril 10 mg daily.',
+    'Lungs clear bilaterally. Abdomen soft, non-tender.',
+    'Continue heparin drip per protocol, recheck PTT in 6 hours.',
+  ])('%j has no PHI', (text) => {
+    expect(containsPhi(text)).toBe(false);
+  });
+});
+
+describe('known identifiers', () => {
+  const known = [
+    { type: 'NAME' as const, value: 'Oriana  Vasquez-Thorne' },
+    { type: 'MRN' as const, value: 'W-448812' },
+    { type: 'PHONE' as const, value: '+1 (508) 555-0177' },
+    { type: 'DATE' as const, value: '1948-07-09' },
+  ];
+
+  it('removes each value, its parts and its other spellings, whatever the case and spacing', () => {
+    const text =
+      'oriana vasquez-thorne called; ORIANA said her record W448812 is wrong. Call 508.555.0177. Born July 9, 1948 (07/09/1948).';
+    const out = redactPhi(text, { known }).text;
+    for (const v of ['oriana', 'ORIANA', 'vasquez', 'W448812', '508.555.0177', 'July 9', '07/09/1948']) {
+      expect(out.toLowerCase()).not.toContain(v.toLowerCase());
+    }
+    expect(out).toContain('[NAME]');
+    expect(out).toContain('[MRN]');
+    expect(out).toContain('[PHONE]');
+    expect(out).toContain('[DATE]');
+  });
+
+  it('does not match a known value inside a longer word', () => {
+    const spans = detectPhi('Ann went to the annex.', { known: [{ type: 'NAME', value: 'Ann' }] });
+    expect(spans).toHaveLength(1);
+    expect(spans[0]?.start).toBe(0);
+  });
+});
+
+describe('redactPhi and the span contract', () => {
+  it('replaces whole spans with typed placeholders and reports original offsets', () => {
+    const text = 'Dr. Halvorsen saw her on 04/02/2022; call 617-555-0142.';
+    const { text: out, spans } = redactPhi(text);
+    expect(out).toBe('Dr. [NAME] saw her on [DATE]; call [PHONE].');
+    expect(spans.map((s) => text.slice(s.start, s.end))).toEqual(['Halvorsen', '04/02/2022', '617-555-0142']);
+  });
+
+  it('lets the caller choose the replacement for each span', () => {
+    const out = redactPhi('Seen 04/02/2022.', { replace: (span) => `<${span.type.toLowerCase()}>` });
+    expect(out.text).toBe('Seen <date>.');
+  });
+
+  it('filters by type without cutting spans', () => {
+    expect(typesOf('Dr. Halvorsen, 617-555-0142', { types: ['PHONE'] })).toEqual(['PHONE']);
+  });
+
+  it('returns sorted, non-overlapping spans that carry no value', () => {
+    const spans = detectPhi('Mr. John Smith 555-123-4567 john.smith@example.com 03/04/2021 MRN 12345678');
+    for (let i = 1; i < spans.length; i++)
+      expect(spans[i]?.start).toBeGreaterThanOrEqual(spans[i - 1]?.end ?? 0);
+    for (const s of spans) expect(Object.keys(s).sort()).toEqual(['end', 'rule', 'start', 'type']);
+  });
+});
