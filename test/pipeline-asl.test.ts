@@ -130,8 +130,21 @@ describe('stepfunctions/deid-pipeline.asl.json', () => {
     );
     for (const status of ['FAILED', 'COMPLETED_WITH_ERRORS', 'CANCEL_COMPLETED'])
       expect(failing).toContain(status);
-    expect(states['ExportFinished']?.Choices?.find((c) => c.Next === 'DeidentifyFiles')).toMatchObject({
+    expect(states['ExportFinished']?.Choices?.find((c) => c.Next === 'ListExport')).toMatchObject({
       StringEquals: 'COMPLETED',
+    });
+    // The listing (keys only) feeds every batch: consent and known identifiers live in other files.
+    expect(states['ListExport']).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:s3:listObjectsV2',
+      Parameters: { Bucket: PLACEHOLDERS['ExportBucketName'], 'Prefix.$': '$.run.exportPrefix' },
+      ResultSelector: { 'keys.$': '$.Contents[*].Key', 'truncated.$': '$.IsTruncated' },
+      Next: 'DeidentifyFiles',
+    });
+    expect(states['DeidentifyFiles']?.['ItemBatcher']).toMatchObject({
+      BatchInput: {
+        'exportKeys.$': '$.exportListing.keys',
+        'exportListingTruncated.$': '$.exportListing.truncated',
+      },
     });
   });
 
@@ -170,6 +183,7 @@ describe('stepfunctions/deid-pipeline.asl.json', () => {
     for (const name of [
       'StartExport',
       'DescribeExport',
+      'ListExport',
       'DeidentifyFiles',
       'ValidateRun',
       'PublishDataset',
@@ -280,6 +294,10 @@ describe('deid pipeline run (aws-local-stepfunctions, task resources replaced by
           taskResourceLocalHandlers: {
             StartExport: record('StartExport', { JobId: 'job-1' }),
             DescribeExport: record('DescribeExport', { ExportJobProperties: { JobStatus: 'COMPLETED' } }),
+            ListExport: record('ListExport', {
+              Contents: [{ Key: 'exports/run-1/Patient/Patient-0.ndjson', Size: 10 }],
+              IsTruncated: false,
+            }),
             DeidentifyBatch: record('DeidentifyBatch', { Payload: { files: [] } }),
             ValidateRun: record('ValidateRun', {
               Payload: { passed, reportKey: 'runs/run-1/report/report.json' },
@@ -312,6 +330,7 @@ describe('deid pipeline run (aws-local-stepfunctions, task resources replaced by
     expect(calls).toEqual([
       'StartExport',
       'DescribeExport',
+      'ListExport',
       'DeidentifyBatch',
       'ValidateRun',
       'CleanupStaging',
@@ -327,6 +346,7 @@ describe('deid pipeline run (aws-local-stepfunctions, task resources replaced by
     expect(calls).toEqual([
       'StartExport',
       'DescribeExport',
+      'ListExport',
       'DeidentifyBatch',
       'ValidateRun',
       'PublishDataset',

@@ -4,10 +4,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { corsOriginsFromEnvironment, portsFromEnvironment } from '../api/composition';
 import { createApiHandler } from '../api/router';
+import { trainingRunOperationsFromEnvironment } from '../api/training-runs';
 
 const apiHandler = createApiHandler(portsFromEnvironment('admin'), {
   groups: ['admin'],
   corsOrigins: corsOriginsFromEnvironment(),
+  // Training runs (issue 5): 501 until the training stack passes its state machine ARN.
+  operations: trainingRunOperationsFromEnvironment(),
 });
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler((event) =>

@@ -1,13 +1,9 @@
 // Step Functions task: copy a validated run from staging into the training bucket, manifest last
 // (file hashes, counts, config hash, engine version), removing its own partial output on failure.
-// Interim: issue 5 writes the copy; until then the input is checked and the run fails closed.
-import {
-  PipelineTaskNotImplementedError,
-  PublishDatasetInput,
-  type PublishDatasetOutput,
-} from './task-contracts';
+import { awsPipelineDeps } from './aws-deps';
+import { PublishDatasetInput, type PublishDatasetOutput } from './task-contracts';
+import { publishDataset } from './tasks';
 
 export async function handler(event: unknown): Promise<PublishDatasetOutput> {
-  const input = PublishDatasetInput.parse(event);
-  throw new PipelineTaskNotImplementedError('publish-dataset', input.runId);
+  return publishDataset(PublishDatasetInput.parse(event), awsPipelineDeps);
 }

@@ -22,6 +22,15 @@ export const DeidentifyBatchInput = z.object({
     stagingBucket: bucket,
     stagingDataPrefix: s3Key,
     pseudonymKeySecretArn: z.string().startsWith('arn:'),
+    /**
+     * Every key of the run's export listing (the ListExport state). The task reads the Patient,
+     * RelatedPerson and Consent files among them first: consent and the patients' known
+     * identifiers live in other files than the batch's own. Optional for compatibility; a batch
+     * without it fails closed (consent could not be checked).
+     */
+    exportKeys: z.array(s3Key).optional(),
+    /** ListObjectsV2 stopped at 1,000 keys: the listing is incomplete, so the batch fails closed. */
+    exportListingTruncated: z.boolean().optional(),
   }),
 });
 export type DeidentifyBatchInput = z.infer<typeof DeidentifyBatchInput>;

@@ -1,9 +1,10 @@
-// Step Functions task: residual-PHI scan, k-anonymity, consent filter and bias report over the
-// run's staging output; writes the run report next to it and answers whether the run passed.
-// Interim: issue 5 writes the validation; until then the input is checked and the run fails closed.
-import { PipelineTaskNotImplementedError, ValidateRunInput, type ValidateRunOutput } from './task-contracts';
+// Step Functions task: residual-PHI scan, k-anonymity (generalizing further when needed) and bias
+// report over the run's staging output; writes the run report and answers whether the run passed.
+// Consent was applied by deidentify-file, which reads every Consent of the export.
+import { awsPipelineDeps } from './aws-deps';
+import { ValidateRunInput, type ValidateRunOutput } from './task-contracts';
+import { validateRun } from './tasks';
 
 export async function handler(event: unknown): Promise<ValidateRunOutput> {
-  const input = ValidateRunInput.parse(event);
-  throw new PipelineTaskNotImplementedError('validate-run', input.runId);
+  return validateRun(ValidateRunInput.parse(event), awsPipelineDeps);
 }

@@ -1,0 +1,165 @@
+/**
+ * `npm run deid -- --in <file|folder> --out <folder>`: the structured Safe Harbor engine alone,
+ * over Bundle JSON files or NDJSON, writing one NDJSON file per resource type.
+ *
+ * Options:
+ *   --key-file <f>             HMAC key file (created, mode 0600, when missing); default .local/pseudonym.key
+ *   --grant-missing-consent    treat patients with NO research Consent as consenting (synthetic data only)
+ *   --year <yyyy>              reference year for ages (default: this year)
+ *   --leak-check               afterwards, search the output for the source's names, address lines,
+ *                              phones, e-mails, SSN/MRN/licence/passport numbers and full birth dates
+ *   --bench                    also time JSON.parse+JSON.stringify vs the engine on the same NDJSON (in memory)
+ * Prints counts and rates; never a record value.
+ */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DeidEngine } from '../lambdas/deid/engine';
+import { inputFiles, resourcesOfFile } from '../lambdas/deid/files';
+import { LeakCheck } from '../lambdas/deid/leak-check';
+import { linesOf } from '../lambdas/deid/ndjson';
+import { PatientContextBuilder } from '../lambdas/deid/patient-context';
+import { Pseudonymizer } from '../lambdas/deid/pseudonym';
+import { detectPhi, redactPhi } from '../lambdas/phi';
+import { LocalKeyFile } from '../lambdas/pipeline/local-adapters';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      in: { type: 'string' },
+      out: { type: 'string' },
+      'key-file': { type: 'string', default: '.local/pseudonym.key' },
+      'grant-missing-consent': { type: 'boolean', default: false },
+      year: { type: 'string' },
+      'leak-check': { type: 'boolean', default: false },
+      bench: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.in || !values.out) {
+    console.error('usage: npm run deid -- --in <file|folder> --out <folder> [--leak-check] [--bench]');
+    return 2;
+  }
+  const files = await inputFiles(values.in);
+  const referenceYear = values.year ? Number(values.year) : new Date().getUTCFullYear();
+  const key = await new LocalKeyFile(values['key-file'] ?? '.local/pseudonym.key').getKey();
+  const phi = { detectPhi, redactPhi };
+
+  // Pass 1: consent and known identifiers of every patient (and the leak check's source values).
+  const builder = new PatientContextBuilder();
+  const leaks = new LeakCheck();
+  for (const file of files)
+    for await (const r of resourcesOfFile(file)) {
+      builder.add(r);
+      leaks.addSource(r);
+    }
+  const context = builder.build(values['grant-missing-consent'] ? 'include' : 'exclude');
+  const engine = new DeidEngine({ pseudonymizer: new Pseudonymizer(key), context, phi, referenceYear });
+
+  // Pass 2: de-identify, one resource at a time.
+  await mkdir(values.out, { recursive: true });
+  const outputs = new Map<string, WriteStream>();
+  let bytesIn = 0;
+  const started = process.hrtime.bigint();
+  for (const [i, file] of files.entries()) {
+    for await (const r of resourcesOfFile(file)) {
+      const line = JSON.stringify(r);
+      bytesIn += line.length + 1;
+      const outcome = engine.processLine(line);
+      if (outcome.kind !== 'kept') continue;
+      let out = outputs.get(outcome.resourceType);
+      if (!out) {
+        out = createWriteStream(path.join(values.out, `${outcome.resourceType}.ndjson`));
+        outputs.set(outcome.resourceType, out);
+      }
+      if (!out.write(`${outcome.line}\n`))
+        await new Promise<void>((resolve) => out?.once('drain', () => resolve()));
+    }
+    console.log(`[${i + 1}/${files.length}] ${path.basename(file)}`);
+  }
+  await Promise.all([...outputs.values()].map((o) => new Promise<void>((resolve) => o.end(() => resolve()))));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const s = engine.stats;
+  console.log(
+    JSON.stringify({
+      resourcesIn: s.resourcesIn,
+      resourcesOut: s.resourcesOut,
+      patientsIn: s.patientsIn,
+      patientsExcludedForConsent: s.patientsExcluded,
+      excludedByConsent: s.excludedByConsent,
+      freeTextFields: s.freeTextFields,
+      redactedSpans: s.redactedSpans,
+      agesFolded: s.agesFolded,
+      mbPerSecond: Number((bytesIn / 1e6 / seconds).toFixed(2)),
+    }),
+  );
+
+  let exit = 0;
+  if (values['leak-check']) {
+    for (const type of outputs.keys()) {
+      const file = path.join(values.out, `${type}.ndjson`);
+      let lineNo = 0;
+      for await (const line of linesOf(createReadStream(file))) {
+        lineNo++;
+        leaks.checkLine(line, path.basename(file), lineNo);
+      }
+    }
+    const byCategory: Record<string, number> = {};
+    for (const f of leaks.findings) byCategory[f.category] = (byCategory[f.category] ?? 0) + 1;
+    console.log(
+      JSON.stringify({
+        leakCheck: { sourceValues: leaks.valuesCollected, findings: leaks.findings.length, byCategory },
+      }),
+    );
+    for (const f of leaks.findings.slice(0, 20))
+      console.log(`  leak: ${f.category} in ${f.file} line ${f.line}`);
+    if (leaks.findings.length > 0) exit = 1;
+  }
+
+  if (values.bench) {
+    const lines: string[] = [];
+    for (const file of files) for await (const r of resourcesOfFile(file)) lines.push(JSON.stringify(r));
+    const bytes = lines.reduce((a, l) => a + l.length + 1, 0);
+    const time = (fn: () => void): number => {
+      const t = process.hrtime.bigint();
+      fn();
+      return Number(process.hrtime.bigint() - t) / 1e9;
+    };
+    const best = (fn: () => void): number => Math.min(time(fn), time(fn), time(fn));
+    let sink = 0;
+    const baseline = best(() => {
+      for (const l of lines) sink += JSON.stringify(JSON.parse(l)).length;
+    });
+    const engineTime = best(() => {
+      const e = new DeidEngine({ pseudonymizer: new Pseudonymizer(key), context, phi, referenceYear });
+      for (const l of lines) {
+        const o = e.processLine(l);
+        if (o.kind === 'kept') sink += o.line.length;
+      }
+    });
+    console.log(
+      JSON.stringify({
+        bench: {
+          mb: Number((bytes / 1e6).toFixed(2)),
+          resources: lines.length,
+          baselineMBps: Number((bytes / 1e6 / baseline).toFixed(2)),
+          engineMBps: Number((bytes / 1e6 / engineTime).toFixed(2)),
+          ratio: Number((baseline / engineTime).toFixed(3)),
+          sink: sink > 0,
+        },
+      }),
+    );
+  }
+  return exit;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // Messages from the engine name files and line numbers, never values.
+    console.error(err instanceof Error ? `${err.name}: ${err.message}` : 'deid failed');
+    process.exitCode = 1;
+  },
+);

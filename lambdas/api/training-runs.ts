@@ -1,0 +1,171 @@
+/**
+ * Admin training-run routes (issue 5), plugged into the API through createApiHandler's
+ * `operations` option: `POST /v1/admin/training-runs` starts the de-identification state machine
+ * and records the run in appState; `GET /v1/admin/training-runs/{runId}` answers from appState.
+ * Admin only (route table) and audited (the router writes the returned audit target). A run record
+ * holds ids, status and report figures: never PHI and never the pseudonym key.
+ */
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { RUNTIME_ENV } from '../../lib/contracts';
+import { NotFound } from '../core/errors';
+import { documentClient } from './composition';
+import { type ApiOperation, defineOperation, type PluggableOperationId } from './operations';
+
+export const TRAINING_RUN_STATUSES = ['started', 'published', 'failed'] as const;
+
+/** Step Functions execution names: 1-80 of [A-Za-z0-9-_]; the ASL derives every S3 prefix from it. */
+const RunId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/);
+
+export const TrainingRunParams = z.object({ runId: RunId });
+export const StartTrainingRunBody = z.object({}).strict();
+
+export const TrainingRunSchema = z.object({
+  runId: RunId,
+  status: z.enum(TRAINING_RUN_STATUSES),
+  startedAt: z.string(),
+  startedBy: z.string(),
+  /** Filled in when the run ends (report figures only; the full report stays in staging/training). */
+  finishedAt: z.string().optional(),
+  report: z
+    .object({
+      passed: z.boolean(),
+      failures: z.array(z.string()),
+      patientsOut: z.number().int().nonnegative(),
+      patientsExcludedForConsent: z.number().int().nonnegative(),
+      k: z.number().nullable(),
+      residualFindings: z.number().int().nonnegative(),
+      manifestKey: z.string().optional(),
+    })
+    .optional(),
+});
+export type TrainingRun = z.infer<typeof TrainingRunSchema>;
+
+/** Starts one execution of the de-identification state machine named `runId`. */
+export interface TrainingRunStarter {
+  start(runId: string): Promise<void>;
+}
+
+export interface TrainingRunStore {
+  put(run: TrainingRun): Promise<void>;
+  get(runId: string): Promise<TrainingRun | undefined>;
+}
+
+export interface TrainingRunDependencies {
+  readonly starter: TrainingRunStarter;
+  readonly store: TrainingRunStore;
+  readonly newRunId?: (now: Date) => string;
+}
+
+const defaultRunId = (now: Date): string =>
+  `run-${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(4).toString('hex')}`;
+
+export function trainingRunOperations(
+  deps: TrainingRunDependencies,
+): Partial<Record<PluggableOperationId, ApiOperation>> {
+  return {
+    startTrainingRun: defineOperation({
+      operationId: 'startTrainingRun',
+      params: z.object({}),
+      query: z.object({}),
+      body: StartTrainingRunBody,
+      response: TrainingRunSchema,
+      successStatus: 201,
+      run: async (_services, _input, ctx) => {
+        const runId = (deps.newRunId ?? defaultRunId)(ctx.now);
+        const run: TrainingRun = {
+          runId,
+          status: 'started',
+          startedAt: ctx.now.toISOString(),
+          startedBy: ctx.caller.username,
+        };
+        // Recorded first: a run the state machine knows is never missing from appState.
+        await deps.store.put(run);
+        await deps.starter.start(runId);
+        return {
+          value: run,
+          audit: { resourceType: 'TrainingRun', resourceId: runId, action: 'create', purpose: 'operations' },
+        };
+      },
+    }),
+    getTrainingRun: defineOperation({
+      operationId: 'getTrainingRun',
+      params: TrainingRunParams,
+      query: z.object({}),
+      response: TrainingRunSchema,
+      run: async (_services, { params }) => {
+        const run = await deps.store.get(params.runId);
+        if (!run) throw new NotFound('TrainingRun');
+        return {
+          value: run,
+          audit: {
+            resourceType: 'TrainingRun',
+            resourceId: params.runId,
+            action: 'read',
+            purpose: 'operations',
+          },
+        };
+      },
+    }),
+  };
+}
+
+// --- AWS adapters ---------------------------------------------------------------------------
+
+export class SfnTrainingRunStarter implements TrainingRunStarter {
+  constructor(
+    private readonly sfn: Pick<SFNClient, 'send'>,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(runId: string): Promise<void> {
+    // The input is empty: every prefix derives from the execution name; nothing else crosses.
+    await this.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: runId, input: '{}' }),
+    );
+  }
+}
+
+/** appState item: pk `training-run#<runId>`, sk `run`. */
+export class DynamoTrainingRunStore implements TrainingRunStore {
+  constructor(
+    private readonly options: { readonly client: DynamoDBDocumentClient; readonly tableName: string },
+  ) {}
+
+  async put(run: TrainingRun): Promise<void> {
+    await this.options.client.send(
+      new PutCommand({
+        TableName: this.options.tableName,
+        Item: { pk: `training-run#${run.runId}`, sk: 'run', ...run },
+      }),
+    );
+  }
+
+  async get(runId: string): Promise<TrainingRun | undefined> {
+    const out = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: { pk: `training-run#${runId}`, sk: 'run' } }),
+    );
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, ...run } = out.Item;
+    return TrainingRunSchema.parse(run);
+  }
+}
+
+/**
+ * The admin function's training-run operations from the environment the CDK sets. Without a
+ * training state machine (training disabled), none: the routes keep answering 501.
+ */
+export function trainingRunOperationsFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+): Partial<Record<PluggableOperationId, ApiOperation>> {
+  const arn = env[RUNTIME_ENV.trainingStateMachineArn]?.trim();
+  const table = env[RUNTIME_ENV.appStateTable]?.trim();
+  if (!arn || !table) return {};
+  return trainingRunOperations({
+    starter: new SfnTrainingRunStarter(new SFNClient({}), arn),
+    store: new DynamoTrainingRunStore({ client: documentClient(new DynamoDBClient({})), tableName: table }),
+  });
+}

@@ -1,0 +1,542 @@
+/**
+ * The structured Safe Harbor engine (45 CFR 164.514(b)(2)): one FHIR resource in, its
+ * de-identified form out, or nothing when the patient has no active research consent. Pure and
+ * synchronous: no I/O and no AWS imports, so the Lambda task, the local pipeline and `npm run deid`
+ * run the same code, one NDJSON line at a time (memory stays flat in file size).
+ *
+ * Rules come from rules.ts (data). The walk mutates the freshly parsed object and marks removed
+ * properties `undefined`, which JSON.stringify omits: cheaper than rebuilding every object.
+ */
+import type { KnownIdentifier, PhiType } from '../phi/types';
+import { countInto, type DemographicCounts, demographicsOf, emptyCounts } from './demographics';
+import { asArray, isObject, type Json, type JsonObject, parseReference, str, xhtmlToText } from './fhir-json';
+import {
+  foldAgeQuantity,
+  isOverEightyNine,
+  looksLikeFhirDate,
+  OLDEST_BAND,
+  toYear,
+  zip3,
+} from './generalize';
+import type { PatientContextIndex } from './patient-context';
+import type { PhiDetector } from './phi-port';
+import type { Pseudonymizer } from './pseudonym';
+import {
+  type Action,
+  AGE_BAND_EXTENSION,
+  DROPPED_RESOURCE_TYPES,
+  ELEMENT_RULES,
+  type ElementType,
+  EXTENSION_ALLOW_LIST,
+  FREE_TEXT_PROPERTIES,
+  IDENTIFIER_SYSTEMS_REMOVED,
+  IDENTIFIER_TYPES_REMOVED,
+  META_RULES,
+  PATH_RULES,
+  PERSON_RESOURCE_TYPES,
+  PROPERTY_TYPES,
+} from './rules';
+
+export interface EngineOptions {
+  readonly pseudonymizer: Pseudonymizer;
+  readonly context: PatientContextIndex;
+  readonly phi: PhiDetector;
+  /** Ages are computed at this year (the run's year). */
+  readonly referenceYear: number;
+}
+
+export type LineOutcome =
+  | { readonly kind: 'kept'; readonly line: string; readonly resourceType: string }
+  | { readonly kind: 'excluded'; readonly resourceType: string; readonly reason: 'consent' | 'resource-type' }
+  | { readonly kind: 'blank' };
+
+/** Counters only: never values. Written to the staging sidecar and summed into the run report. */
+export interface EngineStats {
+  resourcesIn: number;
+  resourcesOut: number;
+  excludedByConsent: number;
+  excludedByType: number;
+  /** Source patients seen in this file / excluded for consent. */
+  patientsIn: number;
+  patientsExcluded: number;
+  freeTextFields: number;
+  redactedSpans: Partial<Record<PhiType, number>>;
+  binaryAttachmentsRemoved: number;
+  agesFolded: number;
+  /** Demographics of every source Patient (consented or not), for the bias report. */
+  sourceDemographics: DemographicCounts;
+}
+
+export const emptyStats = (): EngineStats => ({
+  resourcesIn: 0,
+  resourcesOut: 0,
+  excludedByConsent: 0,
+  excludedByType: 0,
+  patientsIn: 0,
+  patientsExcluded: 0,
+  freeTextFields: 0,
+  redactedSpans: {},
+  binaryAttachmentsRemoved: 0,
+  agesFolded: 0,
+  sourceDemographics: emptyCounts(),
+});
+
+/** A node of the PATH_RULES trie: resourceType → property → property... */
+interface PathNode {
+  action?: Action | ElementType;
+  children: Map<string, PathNode>;
+}
+
+function buildPathTrie(): Map<string, PathNode> {
+  const roots = new Map<string, PathNode>();
+  const childOf = (parent: Map<string, PathNode>, name: string): PathNode => {
+    let node = parent.get(name);
+    if (node === undefined) {
+      node = { children: new Map() };
+      parent.set(name, node);
+    }
+    return node;
+  };
+  for (const [path, action] of Object.entries(PATH_RULES)) {
+    const [type, ...props] = path.split('.');
+    if (!type) continue;
+    let node: PathNode = childOf(roots, type);
+    for (const p of props) node = childOf(node.children, p);
+    node.action = action;
+  }
+  return roots;
+}
+const PATH_TRIE = buildPathTrie();
+
+const ELEMENT_TYPES = new Set<string>(Object.keys(ELEMENT_RULES));
+const isElementType = (a: Action | ElementType): a is ElementType => ELEMENT_TYPES.has(a);
+
+/** Finds `"reference":"Patient/<id>"` in the raw line: the patients a resource belongs to. */
+const PATIENT_REFERENCE = /"reference"\s*:\s*"(?:[^"]*\/)?Patient\/([A-Za-z0-9\-.]{1,64})"/g;
+
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const NO_KNOWN: readonly KnownIdentifier[] = [];
+
+/** NUL..BS and SO..US: bytes no text file holds, so undeclared content with them is binary. */
+function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 8 || (c >= 14 && c <= 31)) return true;
+  }
+  return false;
+}
+const DIGIT = /\d/;
+const WORD_SEPARATOR = /[^\p{L}\p{N}]+/u;
+
+interface Scrubbed {
+  readonly text: string;
+  readonly types: readonly PhiType[];
+}
+
+const TEXT_CONTENT_TYPES = /^(text\/|application\/(json|fhir\+json|xml|fhir\+xml|x-ndjson|hl7-v2))/i;
+
+/** Per-resource state of one walk. */
+interface Walk {
+  resourceType: string;
+  known: readonly KnownIdentifier[];
+  /** Cache key prefix: scrub results depend on the text and on the patient's known identifiers. */
+  scope: string;
+  patientsSeen: Set<string>;
+}
+
+export class DeidEngine {
+  readonly stats: EngineStats = emptyStats();
+  readonly #o: EngineOptions;
+  /** Coded texts repeat across a patient's resources ("Body mass index"); scrub them once. */
+  readonly #scrubCache = new Map<string, Scrubbed>();
+  readonly #genericCache = new Map<string, Scrubbed>();
+  readonly #knownTokens = new WeakMap<readonly KnownIdentifier[], Set<string>>();
+
+  constructor(options: EngineOptions) {
+    this.#o = options;
+  }
+
+  /** One NDJSON line → its de-identified line, or why it was left out. Throws on malformed JSON. */
+  processLine(line: string): LineOutcome {
+    if (line.trim().length === 0) return { kind: 'blank' };
+    const parsed = JSON.parse(line) as Json;
+    if (!isObject(parsed) || typeof parsed['resourceType'] !== 'string')
+      throw new Error('An NDJSON line is not a FHIR resource (no resourceType).');
+    const resourceType = parsed['resourceType'];
+    this.stats.resourcesIn++;
+
+    const patients = new Set<string>();
+    for (const m of line.matchAll(PATIENT_REFERENCE)) patients.add(m[1] as string);
+    if (resourceType === 'Patient') {
+      const id = str(parsed['id']);
+      if (id) patients.add(id);
+      this.stats.patientsIn++;
+      countInto(this.stats.sourceDemographics, demographicsOf(parsed, this.#o.referenceYear));
+    }
+
+    if (DROPPED_RESOURCE_TYPES.has(resourceType)) {
+      this.stats.excludedByType++;
+      return { kind: 'excluded', resourceType, reason: 'resource-type' };
+    }
+    if (!this.#allConsented(patients)) return this.#excludeForConsent(resourceType);
+
+    let known: readonly KnownIdentifier[] = NO_KNOWN;
+    let scope = '';
+    if (patients.size === 1) {
+      scope = patients.values().next().value as string;
+      known = this.#o.context.get(scope)?.known ?? NO_KNOWN;
+    } else if (patients.size > 1) {
+      scope = [...patients].sort().join(',');
+      known = [...patients].flatMap((p) => this.#o.context.get(p)?.known ?? []);
+    }
+    const walk: Walk = { resourceType, known, scope, patientsSeen: new Set() };
+    this.#walkResource(parsed, walk);
+
+    // A patient reference the line scan missed (unusual formatting) still decides consent.
+    if (!this.#allConsented(walk.patientsSeen)) return this.#excludeForConsent(resourceType);
+    this.stats.resourcesOut++;
+    return { kind: 'kept', line: JSON.stringify(parsed), resourceType };
+  }
+
+  #allConsented(patients: Iterable<string>): boolean {
+    for (const p of patients) if (!this.#o.context.consented(p)) return false;
+    return true;
+  }
+
+  #excludeForConsent(resourceType: string): LineOutcome {
+    this.stats.excludedByConsent++;
+    if (resourceType === 'Patient') this.stats.patientsExcluded++;
+    return { kind: 'excluded', resourceType, reason: 'consent' };
+  }
+
+  #walkResource(resource: JsonObject, walk: Walk): void {
+    const outer = walk.resourceType;
+    const type = str(resource['resourceType']) ?? outer;
+    walk.resourceType = type;
+    const birthDate = PERSON_RESOURCE_TYPES.has(type) ? str(resource['birthDate']) : undefined;
+    const id = str(resource['id']);
+    if (id !== undefined) {
+      resource['id'] = this.#o.pseudonymizer.resourceId(type, id);
+      if (type === 'Patient') walk.patientsSeen.add(id);
+    }
+    const meta = resource['meta'];
+    if (isObject(meta)) {
+      for (const [k, action] of Object.entries(META_RULES)) {
+        const v = meta[k];
+        if (v === undefined) continue;
+        meta[k] =
+          action === 'remove' ? undefined : typeof v === 'string' && looksLikeFhirDate(v) ? toYear(v) : v;
+      }
+    }
+    this.#walkObject(resource, PATH_TRIE.get(type), walk, true);
+    if (birthDate !== undefined) this.#birthDate(resource, birthDate);
+    walk.resourceType = outer;
+  }
+
+  /**
+   * birthDate → year; a birth year putting the person over 89 is replaced by the single "90+"
+   * category (164.514(b)(2)(i)(C): "all elements of dates (including year) indicative of such age").
+   */
+  #birthDate(resource: JsonObject, birthDate: string): void {
+    const year = /^\d{4}/.test(birthDate) ? Number(birthDate.slice(0, 4)) : undefined;
+    if (year === undefined) {
+      resource['birthDate'] = undefined;
+      return;
+    }
+    if (isOverEightyNine(year, this.#o.referenceYear)) {
+      resource['birthDate'] = undefined;
+      const extensions = Array.isArray(resource['extension']) ? resource['extension'] : [];
+      extensions.push({ url: AGE_BAND_EXTENSION, valueString: OLDEST_BAND });
+      resource['extension'] = extensions;
+      this.stats.agesFolded++;
+      return;
+    }
+    resource['birthDate'] = String(year);
+  }
+
+  /** Walks an object's properties; returns false when nothing is left in it. */
+  #walkObject(obj: JsonObject, path: PathNode | undefined, walk: Walk, isResource = false): boolean {
+    let kept = 0;
+    for (const key in obj) {
+      const value = obj[key];
+      if (value === undefined) continue;
+      if (isResource && (key === 'resourceType' || key === 'id' || key === 'meta')) {
+        kept++;
+        continue;
+      }
+      const child = path?.children.get(key);
+      let out: Json | undefined;
+      if (child?.action !== undefined) {
+        out = this.#applyRule(child.action, value, key, child, walk);
+      } else {
+        const elementType = PROPERTY_TYPES[key];
+        if (elementType !== undefined) {
+          out = this.#applyElement(elementType, value, walk);
+        } else {
+          out = this.#walkProperty(key, value, obj, child, walk);
+        }
+      }
+      if (out !== value) obj[key] = out;
+      if (out !== undefined) kept++;
+    }
+    return kept > 0;
+  }
+
+  #walkProperty(
+    key: string,
+    value: Json,
+    parent: JsonObject,
+    path: PathNode | undefined,
+    walk: Walk,
+  ): Json | undefined {
+    switch (key) {
+      case 'extension':
+      case 'modifierExtension':
+        return this.#extensions(value);
+      case 'reference':
+        return typeof value === 'string' ? this.#reference(value, walk) : this.#walkValue(value, path, walk);
+      case 'display':
+        // Reference.display carries names ("Dr. Jane Roe", "Mr. John Doe"); Coding.display is
+        // terminology and stays.
+        return 'code' in parent || 'system' in parent ? value : undefined;
+      case 'id':
+        return typeof value === 'string' ? this.#o.pseudonymizer.pseudonym('element', value) : value;
+      case 'contained':
+        for (const r of asArray(value)) if (isObject(r)) this.#walkResource(r, walk);
+        return value;
+      case 'text':
+        if (isObject(value)) return this.#applyElement('Narrative', value, walk);
+        break;
+      case 'url':
+        // Extension.url and other canonical URLs are definitions, not data; an Attachment.url is
+        // handled by the Attachment rule.
+        return value;
+    }
+    if (typeof value === 'string') {
+      if (FREE_TEXT_PROPERTIES.has(key)) return this.#scrub(value, walk);
+      return looksLikeFhirDate(value) ? toYear(value) : value;
+    }
+    return this.#walkValue(value, path, walk);
+  }
+
+  #walkValue(value: Json, path: PathNode | undefined, walk: Walk): Json | undefined {
+    if (value === null || typeof value !== 'object') {
+      if (typeof value === 'string' && looksLikeFhirDate(value)) return toYear(value);
+      return value;
+    }
+    if (Array.isArray(value)) {
+      let kept = 0;
+      for (let i = 0; i < value.length; i++) {
+        const out = this.#walkValue(value[i] as Json, path, walk);
+        if (out === undefined) value[i] = null;
+        else {
+          if (out !== value[i]) value[i] = out;
+          kept++;
+        }
+      }
+      if (kept === value.length) return value;
+      // An array cannot hold undefined (JSON would write null): rebuild without the removed items.
+      return kept === 0 ? undefined : value.filter((v) => v !== null);
+    }
+    if (typeof value['resourceType'] === 'string') {
+      this.#walkResource(value, walk);
+      return value;
+    }
+    if (typeof value['value'] === 'number' && foldAgeQuantity(value)) {
+      // 164.514(b)(2)(i)(C): ages over 89 become the single category "90 or older".
+      value['value'] = 90;
+      value['comparator'] = '>=';
+      this.stats.agesFolded++;
+    }
+    return this.#walkObject(value, path, walk) ? value : undefined;
+  }
+
+  #applyRule(
+    action: Action | ElementType,
+    value: Json,
+    key: string,
+    path: PathNode,
+    walk: Walk,
+  ): Json | undefined {
+    if (isElementType(action)) return this.#applyElement(action, value, walk);
+    return this.#applyAction(action, value, key, path, walk);
+  }
+
+  #applyAction(
+    action: Action,
+    value: Json,
+    key: string,
+    path: PathNode | undefined,
+    walk: Walk,
+  ): Json | undefined {
+    switch (action) {
+      case 'remove':
+        return undefined;
+      case 'keep':
+        return value;
+      case 'walk':
+        return this.#walkValue(value, path, walk);
+      case 'year':
+        return typeof value === 'string' ? toYear(value) : undefined;
+      case 'zip3':
+        return typeof value === 'string' ? zip3(value) : undefined;
+      case 'pseudonymize':
+        return typeof value === 'string' ? this.#o.pseudonymizer.pseudonym(key, value) : undefined;
+      case 'reference':
+        return typeof value === 'string' ? this.#reference(value, walk) : undefined;
+      case 'scrub':
+        return typeof value === 'string' ? this.#scrub(value, walk) : undefined;
+      case 'narrative':
+        return typeof value === 'string' ? this.#narrative(value, walk) : undefined;
+      case 'attachment-data':
+        return undefined; // handled with its contentType in #attachment
+    }
+  }
+
+  /** Applies an element type's table to one element or to each element of an array. */
+  #applyElement(type: ElementType, value: Json, walk: Walk): Json | undefined {
+    if (Array.isArray(value)) {
+      const out: Json[] = [];
+      for (const v of value) {
+        const r = this.#applyElement(type, v, walk);
+        if (r !== undefined) out.push(r);
+      }
+      return out.length > 0 ? out : undefined;
+    }
+    if (!isObject(value)) return undefined; // e.g. Endpoint.address as a string: a URL, removed
+    const rules = ELEMENT_RULES[type];
+    if (rules['*'] === 'remove' && Object.keys(rules).length === 1) return undefined;
+    if (type === 'Identifier' && this.#identifierRemoved(value)) return undefined;
+    if (type === 'Attachment') this.#attachmentData(value, walk);
+    let kept = 0;
+    for (const key in value) {
+      const v = value[key];
+      if (v === undefined) continue;
+      const action = rules[key] ?? rules['*'] ?? 'walk';
+      const out =
+        key === 'data' && type === 'Attachment'
+          ? v
+          : this.#applyAction(action, v, key === 'value' ? `identifier` : key, undefined, walk);
+      value[key] = out;
+      if (out !== undefined) kept++;
+    }
+    return kept > 0 ? value : undefined;
+  }
+
+  #identifierRemoved(identifier: JsonObject): boolean {
+    const system = str(identifier['system']) ?? '';
+    if (IDENTIFIER_SYSTEMS_REMOVED.some((re) => re.test(system))) return true;
+    const type = identifier['type'];
+    if (!isObject(type)) return false;
+    return asArray(type['coding']).some(
+      (c) => isObject(c) && IDENTIFIER_TYPES_REMOVED.has(str(c['code']) ?? ''),
+    );
+  }
+
+  /**
+   * Attachment.data: text content is decoded, scrubbed and re-encoded (the note stays in the
+   * dataset as scrubbed text); anything else (images, PDFs) is removed, since photographs and
+   * scanned pages cannot be scrubbed reliably (164.514(b)(2)(i)(Q)).
+   */
+  #attachmentData(attachment: JsonObject, walk: Walk): void {
+    const data = attachment['data'];
+    if (typeof data !== 'string') return;
+    const contentType = str(attachment['contentType']);
+    const bytes = Buffer.from(data, 'base64');
+    const text = bytes.toString('utf8');
+    const isText = contentType
+      ? TEXT_CONTENT_TYPES.test(contentType)
+      : !text.includes('\uFFFD') && !hasControlCharacters(text);
+    if (!isText || text.includes('\uFFFD')) {
+      attachment['data'] = undefined;
+      this.stats.binaryAttachmentsRemoved++;
+      return;
+    }
+    attachment['data'] = Buffer.from(this.#scrub(text, walk, false), 'utf8').toString('base64');
+  }
+
+  /** Keeps allow-listed extensions only (and only their allow-listed sub-extensions). */
+  #extensions(value: Json): Json | undefined {
+    if (!Array.isArray(value)) return undefined;
+    const out: Json[] = [];
+    for (const ext of value) {
+      if (!isObject(ext)) continue;
+      const url = str(ext['url']);
+      const subs = url !== undefined ? EXTENSION_ALLOW_LIST[url] : undefined;
+      if (subs === undefined) continue;
+      if (ext['extension'] !== undefined) {
+        const kept = asArray(ext['extension']).filter(
+          (s) => isObject(s) && subs.includes(str(s['url']) ?? ''),
+        );
+        ext['extension'] = kept.length > 0 ? kept : undefined;
+      }
+      for (const key in ext) {
+        const v = ext[key];
+        if (key === 'url' || key === 'extension' || v === undefined) continue;
+        if (typeof v === 'string' && looksLikeFhirDate(v)) ext[key] = toYear(v);
+      }
+      out.push(ext);
+    }
+    return out.length > 0 ? out : undefined;
+  }
+
+  /** Reference → the same pseudonym the target's id got, so links survive. */
+  #reference(reference: string, walk: Walk): string {
+    if (reference.startsWith('#')) return reference; // contained resource, local to this one
+    const parsed = parseReference(reference);
+    if (parsed && !reference.includes('?')) {
+      if (parsed.type === 'Patient') walk.patientsSeen.add(parsed.id);
+      return `${parsed.type}/${this.#o.pseudonymizer.resourceId(parsed.type, parsed.id)}`;
+    }
+    // Conditional ("Practitioner?identifier=...|123") or opaque references: the whole string.
+    const type = /^([A-Z][A-Za-z]+)\?/.exec(reference)?.[1];
+    const p = this.#o.pseudonymizer.pseudonym('reference', reference);
+    return type ? `${type}/${p}` : `urn:pseudonym:${p}`;
+  }
+
+  #narrative(div: string, walk: Walk): string {
+    const text = this.#scrub(xhtmlToText(div), walk);
+    return `<div xmlns="http://www.w3.org/1999/xhtml">${escapeXml(text)}</div>`;
+  }
+
+  /**
+   * Free text through the shared PHI module, with this patient's known identifiers. Coded texts
+   * repeat on every resource ("Body Mass Index"), so results are cached: texts that cannot hold a
+   * known identifier (no digit and no word in common with any known value; the PHI module matches
+   * known values on word boundaries) share one cache across patients, the rest are cached per patient.
+   */
+  #scrub(text: string, walk: Walk, cache = true): string {
+    this.stats.freeTextFields++;
+    const withKnown = this.#mayHoldKnown(text, walk.known);
+    const cacheable = cache && text.length <= 256;
+    const cacheKey = withKnown ? `${walk.scope}\u0000${text}` : text;
+    const store = withKnown ? this.#scrubCache : this.#genericCache;
+    let result = cacheable ? store.get(cacheKey) : undefined;
+    if (result === undefined) {
+      const r = this.#o.phi.redactPhi(text, withKnown ? { known: walk.known } : {});
+      result = { text: r.text, types: r.spans.map((span) => span.type) };
+      if (cacheable) {
+        if (store.size > 100_000) store.clear();
+        store.set(cacheKey, result);
+      }
+    }
+    for (const type of result.types)
+      this.stats.redactedSpans[type] = (this.stats.redactedSpans[type] ?? 0) + 1;
+    return result.text;
+  }
+
+  #mayHoldKnown(text: string, known: readonly KnownIdentifier[]): boolean {
+    if (known.length === 0) return false;
+    if (DIGIT.test(text)) return true;
+    let tokens = this.#knownTokens.get(known);
+    if (tokens === undefined) {
+      tokens = new Set(
+        known.flatMap((k) => k.value.toLowerCase().split(WORD_SEPARATOR)).filter((t) => t.length > 0),
+      );
+      this.#knownTokens.set(known, tokens);
+    }
+    for (const token of text.toLowerCase().split(WORD_SEPARATOR)) if (tokens.has(token)) return true;
+    return false;
+  }
+}

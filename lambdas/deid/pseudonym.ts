@@ -1,0 +1,59 @@
+import { createHash, type Hash } from 'node:crypto';
+
+/**
+ * Keyed HMAC-SHA256 pseudonyms for resource ids, references and identifier values, so links
+ * between resources survive de-identification. 45 CFR 164.514(c) allows a re-identification code
+ * when it cannot be translated back by the recipient: the key lives in Secrets Manager, only the
+ * de-identification task may decrypt it, and it never appears in output, state data or logs.
+ * Without the key, a pseudonym reveals nothing about the identifier it replaces.
+ */
+export class Pseudonymizer {
+  /** SHA-256 states after the HMAC inner and outer key blocks (RFC 2104), copied per pseudonym. */
+  readonly #inner: Hash;
+  readonly #outer: Hash;
+  readonly #cache = new Map<string, Map<string, string>>();
+  #cached = 0;
+
+  constructor(key: string | Uint8Array) {
+    const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key);
+    // 32 bytes is HMAC-SHA256's block-safe minimum for a full-strength key (RFC 2104 section 3).
+    if (bytes.length < 32) throw new Error('The pseudonym key must be at least 32 bytes.');
+    // RFC 2104: keys longer than the block are hashed first; then K XOR ipad / opad.
+    const block = Buffer.alloc(64);
+    (bytes.length > 64 ? createHash('sha256').update(bytes).digest() : bytes).copy(block);
+    this.#inner = createHash('sha256').update(block.map((b) => b ^ 0x36));
+    this.#outer = createHash('sha256').update(block.map((b) => b ^ 0x5c));
+  }
+
+  /**
+   * 128 bits of HMAC-SHA256 as 32 lowercase hex characters: a valid FHIR id ([A-Za-z0-9.-]{1,64}).
+   * `domain` separates namespaces (a Patient id and an Encounter id with equal text differ).
+   */
+  pseudonym(domain: string, value: string): string {
+    let byValue = this.#cache.get(domain);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.#cache.set(domain, byValue);
+    }
+    const cached = byValue.get(value);
+    if (cached !== undefined) return cached;
+    // HMAC-SHA256 from precomputed key states: the same value as createHmac, without re-keying per call.
+    const inner = this.#inner.copy().update(`${domain}\u0000${value}`).digest();
+    const out = this.#outer.copy().update(inner).digest('hex').slice(0, 32);
+    // Ids repeat heavily (every Observation names its Patient and Encounter); the cache is bounded.
+    if (++this.#cached > 200_000) {
+      this.#cache.clear();
+      this.#cached = 0;
+    }
+    byValue.set(value, out);
+    return out;
+  }
+
+  /** A FHIR resource id, namespaced by type so Patient/1 and Encounter/1 get different pseudonyms. */
+  resourceId(resourceType: string, id: string): string {
+    return this.pseudonym(resourceType, id);
+  }
+}
+
+/** The shape every pseudonym has (the residual scan recognizes, and skips, exactly this). */
+export const PSEUDONYM_PATTERN = /^[0-9a-f]{32}$/;

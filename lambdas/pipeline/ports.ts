@@ -1,0 +1,55 @@
+/**
+ * Ports of the pipeline tasks (DESIGN.md: services depend on ports, never on a concrete client).
+ * S3 and Secrets Manager in AWS (aws-adapters.ts); a folder and a key file locally (local-adapters.ts).
+ */
+import type { PhiDetector } from '../deid/phi-port';
+
+export interface StoredObject {
+  readonly key: string;
+  readonly size: number;
+}
+
+export interface WriteResult {
+  readonly bytes: number;
+  /** SHA-256 of the written bytes (hex): the manifest's file hashes. */
+  readonly sha256: string;
+}
+
+export interface ObjectStore {
+  /** The object's bytes, streamed. */
+  read(bucket: string, key: string): AsyncIterable<Uint8Array>;
+  /** Writes from chunks, streamed (S3: multipart above one part), and hashes what it wrote. */
+  write(bucket: string, key: string, body: AsyncIterable<string | Uint8Array> | string): Promise<WriteResult>;
+  list(bucket: string, prefix: string): AsyncIterable<StoredObject>;
+  /** Deletes every object (every version, in a versioned bucket) under the prefix; returns how many. */
+  deletePrefix(bucket: string, prefix: string): Promise<number>;
+  delete(bucket: string, keys: readonly string[]): Promise<void>;
+}
+
+/** The HMAC key behind every pseudonym. Never logged, never in state data, outputs or reports. */
+export interface PseudonymKeySource {
+  getKey(secretId: string): Promise<string>;
+}
+
+/** Structured task log: messages and counts/keys only, never record content (no PHI). */
+export interface PipelineLog {
+  info(message: string, fields?: Record<string, string | number | boolean>): void;
+  warn(message: string, fields?: Record<string, string | number | boolean>): void;
+}
+
+export interface PipelineDeps {
+  readonly store: ObjectStore;
+  readonly keys: PseudonymKeySource;
+  readonly phi: PhiDetector;
+  readonly log: PipelineLog;
+  readonly now: () => Date;
+  /** "include" only for synthetic data without Consent resources (local runs); AWS always excludes. */
+  readonly missingConsent?: 'exclude' | 'include';
+  /** Called once per de-identified file (the local runner prints a progress line). */
+  readonly onFile?: (file: {
+    sourceKey: string;
+    outputKey: string;
+    resourcesIn: number;
+    resourcesOut: number;
+  }) => void;
+}

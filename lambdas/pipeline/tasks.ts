@@ -1,0 +1,429 @@
+/**
+ * The four pipeline task behaviours, on ports only (ports.ts). The Lambda entries
+ * (deidentify-file.ts, validate-run.ts, publish-dataset.ts, cleanup-staging.ts) bind them to S3
+ * and Secrets Manager; the local runner binds them to folders. Logs and thrown errors carry keys,
+ * counts and line numbers only: never record content, never the pseudonym key.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson, type EngineConfig, engineConfigHash, sha256Hex } from '../deid/config';
+import { countInto, demographicsOf, emptyCounts, mergeCounts } from '../deid/demographics';
+import { DeidEngine } from '../deid/engine';
+import { isObject, type Json, type JsonObject } from '../deid/fhir-json';
+import { chunked, linesOf } from '../deid/ndjson';
+import { CONTEXT_RESOURCE_TYPES, PatientContextBuilder } from '../deid/patient-context';
+import { Pseudonymizer } from '../deid/pseudonym';
+import { type FileStats, FileStatsSchema, type RunReport, RunReportSchema } from '../deid/report';
+import {
+  biasReport,
+  chooseGeneralization,
+  generalizePatient,
+  type QuasiIdentifiers,
+  quasiIdentifiersOf,
+  ResidualScanner,
+} from '../deid/validation';
+import { ENGINE_VERSION } from '../deid/version';
+import type { PipelineDeps } from './ports';
+import type {
+  CleanupStagingInput,
+  CleanupStagingOutput,
+  DeidentifyBatchInput,
+  DeidentifyBatchOutput,
+  PublishDatasetInput,
+  PublishDatasetOutput,
+  ValidateRunInput,
+  ValidateRunOutput,
+} from './task-contracts';
+
+/** Sidecars live beside the data so cleanup removes them with it; publish copies only `*.ndjson`. */
+export const STATS_FOLDER = '_stats/';
+export const REPORT_NAME = 'report/report.json';
+
+/** A task failed for a reason that is safe to log and to show in the execution history. */
+export class PipelineTaskError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/** "exports/r/ds-FHIR_EXPORT-j/Patient/Patient-0.ndjson" → "Patient". */
+export function resourceTypeOfKey(key: string): string | undefined {
+  const parts = key.split('/');
+  const base = parts.at(-1) ?? '';
+  const fromName = /^([A-Z][A-Za-z]+)(?:[-_.]\d+)*\.ndjson$/.exec(base)?.[1];
+  if (fromName) return fromName;
+  const folder = parts.at(-2) ?? '';
+  return /^[A-Z][A-Za-z]+$/.test(folder) ? folder : undefined;
+}
+
+const isNdjson = (key: string): boolean => key.endsWith('.ndjson');
+
+/** The output name of a source file: its file name (HealthLake names are unique within a job). */
+export function outputNameOf(sourceKey: string): string {
+  const base = sourceKey.split('/').at(-1) ?? sourceKey;
+  return isNdjson(base) ? base : `${base}.ndjson`;
+}
+
+function parseLine(line: string, file: string, lineNo: number): JsonObject {
+  let value: Json;
+  try {
+    value = JSON.parse(line) as Json;
+  } catch {
+    // JSON.parse's message quotes the input; name the place instead.
+    throw new PipelineTaskError('MalformedNdjson', `${file} line ${lineNo} is not valid JSON`);
+  }
+  if (!isObject(value))
+    throw new PipelineTaskError('MalformedNdjson', `${file} line ${lineNo} is not a JSON object`);
+  return value;
+}
+
+async function readText(deps: PipelineDeps, bucket: string, key: string): Promise<string> {
+  const parts: string[] = [];
+  for await (const chunk of linesOf(deps.store.read(bucket, key))) parts.push(chunk);
+  return parts.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function deidentifyBatch(
+  input: DeidentifyBatchInput,
+  deps: PipelineDeps,
+): Promise<DeidentifyBatchOutput> {
+  const b = input.BatchInput;
+  if (b.exportKeys === undefined)
+    throw new PipelineTaskError(
+      'ExportListingMissing',
+      'No export listing: consent cannot be checked, so the batch fails closed.',
+    );
+  if (b.exportListingTruncated === true)
+    throw new PipelineTaskError(
+      'ExportListingTruncated',
+      'The export listing was truncated: consent cannot be checked completely.',
+    );
+
+  const key = await deps.keys.getKey(b.pseudonymKeySecretArn);
+  const config: EngineConfig = {
+    referenceYear: deps.now().getUTCFullYear(),
+    missingConsent: deps.missingConsent ?? 'exclude',
+  };
+  const configHash = engineConfigHash(config);
+
+  // Consent and known identifiers come from the whole export, not just this batch.
+  const builder = new PatientContextBuilder();
+  const contextTypes = new Set<string>(CONTEXT_RESOURCE_TYPES);
+  for (const contextKey of b.exportKeys) {
+    if (!isNdjson(contextKey) || !contextTypes.has(resourceTypeOfKey(contextKey) ?? '')) continue;
+    let lineNo = 0;
+    for await (const line of linesOf(deps.store.read(b.exportBucket, contextKey))) {
+      lineNo++;
+      if (line.trim().length > 0) builder.add(parseLine(line, contextKey, lineNo));
+    }
+  }
+  const context = builder.build(config.missingConsent);
+  const pseudonymizer = new Pseudonymizer(key);
+
+  const files: DeidentifyBatchOutput['files'] = [];
+  for (const item of input.Items) {
+    const engine = new DeidEngine({
+      pseudonymizer,
+      context,
+      phi: deps.phi,
+      referenceYear: config.referenceYear,
+    });
+    const outputKey = `${b.stagingDataPrefix}${outputNameOf(item.Key)}`;
+    async function* output(): AsyncGenerator<string> {
+      let lineNo = 0;
+      for await (const line of linesOf(deps.store.read(b.exportBucket, item.Key))) {
+        lineNo++;
+        let outcome: ReturnType<DeidEngine['processLine']>;
+        try {
+          outcome = engine.processLine(line);
+        } catch (err) {
+          if (err instanceof PipelineTaskError) throw err;
+          throw new PipelineTaskError(
+            'DeidentifyFailed',
+            `${item.Key} line ${lineNo}: ${err instanceof SyntaxError ? 'not valid JSON' : ((err as Error).name ?? 'error')}`,
+          );
+        }
+        if (outcome.kind === 'kept') yield outcome.line;
+      }
+    }
+    await deps.store.write(b.stagingBucket, outputKey, chunked(output()));
+    const s = engine.stats;
+    const stats: FileStats = {
+      sourceKey: item.Key,
+      outputKey,
+      engineVersion: ENGINE_VERSION,
+      engineConfigHash: configHash,
+      referenceYear: config.referenceYear,
+      ...s,
+      redactedSpans: { ...s.redactedSpans },
+    };
+    await deps.store.write(
+      b.stagingBucket,
+      `${b.stagingDataPrefix}${STATS_FOLDER}${outputNameOf(item.Key)}.json`,
+      JSON.stringify(FileStatsSchema.parse(stats)),
+    );
+    deps.log.info('de-identified file', {
+      sourceKey: item.Key,
+      outputKey,
+      resourcesIn: s.resourcesIn,
+      resourcesOut: s.resourcesOut,
+      excludedByConsent: s.excludedByConsent,
+    });
+    deps.onFile?.({
+      sourceKey: item.Key,
+      outputKey,
+      resourcesIn: s.resourcesIn,
+      resourcesOut: s.resourcesOut,
+    });
+    files.push({ sourceKey: item.Key, outputKey, resources: s.resourcesOut });
+  }
+  return { files };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): Promise<ValidateRunOutput> {
+  const reportKey = `${input.stagingPrefix}${REPORT_NAME}`;
+  const dataKeys: string[] = [];
+  const statsKeys: string[] = [];
+  for await (const o of deps.store.list(input.stagingBucket, input.stagingDataPrefix)) {
+    const rel = o.key.slice(input.stagingDataPrefix.length);
+    if (rel.startsWith(STATS_FOLDER)) statsKeys.push(o.key);
+    else if (isNdjson(rel) && !rel.includes('/')) dataKeys.push(o.key);
+  }
+
+  const stats: FileStats[] = [];
+  for (const k of statsKeys)
+    stats.push(FileStatsSchema.parse(JSON.parse(await readText(deps, input.stagingBucket, k))));
+  const hashes = new Set(stats.map((s) => s.engineConfigHash));
+  const referenceYear = stats[0]?.referenceYear ?? deps.now().getUTCFullYear();
+  const engineHash = [...hashes][0] ?? '';
+
+  const failures: RunReport['failures'] = [];
+  if (dataKeys.length === 0 || stats.length !== dataKeys.length) failures.push('no-files');
+  if (hashes.size > 1) failures.push('inconsistent-engine-config');
+
+  // Pass 1: residual scan of every string, quasi-identifiers and output demographics.
+  const scanner = new ResidualScanner(deps.phi, referenceYear);
+  const qis: QuasiIdentifiers[] = [];
+  const outputDemographics = emptyCounts();
+  const patientFiles = new Set<string>();
+  const fileInfo = new Map<string, { sha256: string; bytes: number; resources: number }>();
+  for (const key of dataKeys) {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const tee = async function* (): AsyncGenerator<Uint8Array> {
+      for await (const chunk of deps.store.read(input.stagingBucket, key)) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        yield chunk;
+      }
+    };
+    let lineNo = 0;
+    let resources = 0;
+    for await (const line of linesOf(tee())) {
+      lineNo++;
+      if (line.trim().length === 0) continue;
+      const resource = parseLine(line, key, lineNo);
+      resources++;
+      scanner.scanResource(resource, key.slice(input.stagingDataPrefix.length), lineNo);
+      if (resource['resourceType'] === 'Patient') {
+        qis.push(quasiIdentifiersOf(resource));
+        countInto(outputDemographics, demographicsOf(resource, referenceYear));
+        patientFiles.add(key);
+      }
+    }
+    fileInfo.set(key, { sha256: hash.digest('hex'), bytes, resources });
+  }
+  if (!scanner.passed) failures.push('residual-phi');
+
+  const kAnonymity = chooseGeneralization(qis, input.kAnonymity, referenceYear);
+  if (qis.length === 0) failures.push('empty-dataset');
+  else if (!kAnonymity.passed) failures.push('k-anonymity');
+
+  // Pass 2 (only when needed and nothing else failed): generalize the Patient files in place.
+  const level = kAnonymity.generalization;
+  if (failures.length === 0 && level !== null && level.level > 0) {
+    for (const key of patientFiles) {
+      async function* rewritten(): AsyncGenerator<string> {
+        let lineNo = 0;
+        for await (const line of linesOf(deps.store.read(input.stagingBucket, key))) {
+          lineNo++;
+          if (line.trim().length === 0) continue;
+          const resource = parseLine(line, key, lineNo);
+          if (resource['resourceType'] === 'Patient')
+            generalizePatient(resource, level as NonNullable<typeof level>, referenceYear);
+          yield JSON.stringify(resource);
+        }
+      }
+      const written = await deps.store.write(input.stagingBucket, key, chunked(rewritten()));
+      const info = fileInfo.get(key);
+      if (info) fileInfo.set(key, { ...info, sha256: written.sha256, bytes: written.bytes });
+    }
+  }
+
+  const sourceDemographics = emptyCounts();
+  const redactedSpans: Record<string, number> = {};
+  const sum = (f: (s: FileStats) => number) => stats.reduce((a, s) => a + f(s), 0);
+  for (const s of stats) {
+    mergeCounts(sourceDemographics, s.sourceDemographics);
+    for (const [t, n] of Object.entries(s.redactedSpans)) redactedSpans[t] = (redactedSpans[t] ?? 0) + n;
+  }
+  const bias = biasReport(sourceDemographics, outputDemographics, input.biasShiftThreshold);
+  const report: RunReport = {
+    runId: input.runId,
+    passed: failures.length === 0,
+    failures,
+    engineVersion: ENGINE_VERSION,
+    engineConfigHash: engineHash,
+    configHash: sha256Hex(
+      canonicalJson({
+        engineConfigHash: engineHash,
+        kAnonymity: input.kAnonymity,
+        biasShiftThreshold: input.biasShiftThreshold,
+      }),
+    ),
+    referenceYear,
+    createdAt: deps.now().toISOString(),
+    files: dataKeys.map((key) => ({ key, ...(fileInfo.get(key) ?? { sha256: '', bytes: 0, resources: 0 }) })),
+    counts: {
+      resourcesIn: sum((s) => s.resourcesIn),
+      resourcesOut: sum((s) => s.resourcesOut),
+      excludedByConsent: sum((s) => s.excludedByConsent),
+      excludedByType: sum((s) => s.excludedByType),
+      patientsIn: sum((s) => s.patientsIn),
+      patientsExcludedForConsent: sum((s) => s.patientsExcluded),
+      patientsOut: qis.length,
+      freeTextFields: sum((s) => s.freeTextFields),
+      redactedSpans,
+      binaryAttachmentsRemoved: sum((s) => s.binaryAttachmentsRemoved),
+      agesFolded: sum((s) => s.agesFolded),
+    },
+    residual: {
+      passed: scanner.passed,
+      count: scanner.count,
+      stringsScanned: scanner.stringsScanned,
+      findings: scanner.findings,
+    },
+    kAnonymity,
+    bias: { ...bias, source: sourceDemographics, output: outputDemographics },
+  };
+  await deps.store.write(
+    input.stagingBucket,
+    reportKey,
+    JSON.stringify(RunReportSchema.parse(report), null, 2),
+  );
+  deps.log.info('validated run', {
+    runId: input.runId,
+    passed: report.passed,
+    failures: failures.join(','),
+    residualFindings: scanner.count,
+    k: kAnonymity.kAfter ?? -1,
+    patients: qis.length,
+  });
+  return { passed: report.passed, reportKey };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface Manifest {
+  readonly runId: string;
+  readonly createdAt: string;
+  readonly engineVersion: string;
+  readonly engineConfigHash: string;
+  readonly configHash: string;
+  readonly files: ReadonlyArray<{ key: string; sha256: string; bytes: number; resources: number }>;
+  readonly counts: { resources: number; patients: number; patientsExcludedForConsent: number };
+  readonly kAnonymity: { target: number; k: number | null; level: number | null };
+  readonly report: { key: string; sha256: string };
+}
+
+export async function publishDataset(
+  input: PublishDatasetInput,
+  deps: PipelineDeps,
+): Promise<PublishDatasetOutput> {
+  const report = RunReportSchema.parse(
+    JSON.parse(await readText(deps, input.stagingBucket, input.reportKey)),
+  );
+  // The Choice state is the gate; this re-check makes the task safe to call on its own too.
+  if (!report.passed || report.runId !== input.runId)
+    throw new PipelineTaskError(
+      'ValidationNotPassed',
+      `Run ${input.runId} has no passing validation report.`,
+    );
+  const staged = new Set<string>();
+  for await (const o of deps.store.list(input.stagingBucket, input.stagingDataPrefix)) {
+    const rel = o.key.slice(input.stagingDataPrefix.length);
+    if (isNdjson(rel) && !rel.includes('/')) staged.add(o.key);
+  }
+  const validated = new Set(report.files.map((f) => f.key));
+  if (staged.size !== validated.size || [...staged].some((k) => !validated.has(k)))
+    throw new PipelineTaskError('StagingChanged', 'The staging data differs from what validation saw.');
+
+  const written: string[] = [];
+  try {
+    const files: Array<Manifest['files'][number]> = [];
+    for (const f of report.files) {
+      const name = f.key.slice(input.stagingDataPrefix.length);
+      const target = `${input.datasetPrefix}data/${name}`;
+      written.push(target);
+      const result = await deps.store.write(
+        input.trainingBucket,
+        target,
+        deps.store.read(input.stagingBucket, f.key),
+      );
+      if (result.sha256 !== f.sha256)
+        throw new PipelineTaskError('StagingChanged', `${name} changed after validation (hash mismatch).`);
+      files.push({ key: `data/${name}`, sha256: result.sha256, bytes: result.bytes, resources: f.resources });
+    }
+    const reportText = JSON.stringify(report, null, 2);
+    const reportTarget = `${input.datasetPrefix}report.json`;
+    written.push(reportTarget);
+    const reportWrite = await deps.store.write(input.trainingBucket, reportTarget, reportText);
+    const manifest: Manifest = {
+      runId: input.runId,
+      createdAt: deps.now().toISOString(),
+      engineVersion: report.engineVersion,
+      engineConfigHash: report.engineConfigHash,
+      configHash: report.configHash,
+      files,
+      counts: {
+        resources: report.counts.resourcesOut,
+        patients: report.counts.patientsOut,
+        patientsExcludedForConsent: report.counts.patientsExcludedForConsent,
+      },
+      kAnonymity: {
+        target: report.kAnonymity.target,
+        k: report.kAnonymity.kAfter,
+        level: report.kAnonymity.level,
+      },
+      report: { key: 'report.json', sha256: reportWrite.sha256 },
+    };
+    // The manifest is written last: its presence means the dataset is complete.
+    const manifestKey = `${input.datasetPrefix}manifest.json`;
+    written.push(manifestKey);
+    await deps.store.write(input.trainingBucket, manifestKey, JSON.stringify(manifest, null, 2));
+    deps.log.info('published dataset', { runId: input.runId, files: files.length, manifestKey });
+    return { manifestKey, trainingDataUri: `s3://${input.trainingBucket}/${input.datasetPrefix}data/` };
+  } catch (err) {
+    // Nothing partial stays in the training bucket.
+    await deps.store.delete(input.trainingBucket, written).catch(() => undefined);
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function cleanupStaging(
+  input: CleanupStagingInput,
+  deps: PipelineDeps,
+): Promise<CleanupStagingOutput> {
+  const deletedObjects = await deps.store.deletePrefix(input.stagingBucket, input.stagingDataPrefix);
+  deps.log.info('cleaned staging', { runId: input.runId, deletedObjects });
+  return { deletedObjects };
+}
