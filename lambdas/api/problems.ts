@@ -47,6 +47,17 @@ export function problemFor(error: DomainError): ProblemResponse {
         headers: { 'www-authenticate': 'Bearer' },
       };
     case 'forbidden':
+      if (error.reason === 'ai-consent-required') {
+        // Stable type the app explains ("the assistant is off because you turned it off"), with
+        // the emergency numbers: the message was not read, so the app must not look silent.
+        return {
+          problem: problem('ai-consent-required', 'The assistant is turned off for this account', 403, {
+            detail:
+              'Turn on the ai-assistant consent to use the assistant. If this is an emergency, call 911; for a mental-health crisis call or text 988.',
+          }),
+          headers: {},
+        };
+      }
       return error.reason === 'account-not-linked'
         ? {
             problem: problem('account-not-linked', 'This account is not linked to a record yet', 403),

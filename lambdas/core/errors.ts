@@ -25,10 +25,13 @@ export class NotAuthenticated extends Error {
   }
 }
 
-/** The caller's role may not call this route, or the account lacks a required link. */
+/**
+ * The caller's role may not call this route, the account lacks a required link, or the patient
+ * turned off the consent the route needs (`ai-consent-required`: the assistant, DESIGN.md "Consent").
+ */
 export class Forbidden extends Error {
   readonly kind = 'forbidden' as const;
-  constructor(readonly reason: 'role-not-allowed' | 'account-not-linked') {
+  constructor(readonly reason: 'role-not-allowed' | 'account-not-linked' | 'ai-consent-required') {
     super(`Forbidden: ${reason}`);
   }
 }

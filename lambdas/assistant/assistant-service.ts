@@ -1,0 +1,435 @@
+/**
+ * One chat turn, safe before clever (issue 4, DESIGN.md "The assistant"):
+ *   consent → red-flag screen (emergency: fixed answer, no model) → minimize (placeholders, own
+ *   minimum necessary context) → fixed refusals (dosing, other people, instruction attacks) →
+ *   model (validated JSON, one retry, safe fallback, guardrail mapping) → output checks (prompt
+ *   echo, dosing, identifiers) → disposition floor, actions, escalation → re-insert own values →
+ *   store minimized turn and disposition metadata → one audit event (the router writes it).
+ * Logs carry ids, counts and categories only: never message text, never identifiers.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ApiLogger } from '../api/composition';
+import { Forbidden, NotFound } from '../core/errors';
+import type { AccessContext, PatientCompartmentPolicy } from '../core/policy';
+import type { FhirStore } from '../core/ports';
+import type { Audited } from '../core/services/audited';
+import type { ConsentService } from '../core/services/consent-service';
+import type { KnownIdentifier } from '../phi';
+import { loadContext, type PatientContext } from './context';
+import type { ConversationMeta, ConversationStore } from './conversation-store';
+import { expiryOf } from './conversation-store';
+import { classifyIntent, type Intent } from './intent';
+import { knownIdentifiersOf, minimizeText, PlaceholderMap, scrubModelText } from './minimizer';
+import { type ChatModel, type ChatModelRequest, type ModelReply, parseModelReply } from './model/port';
+import { echoesSystemPrompt } from './model/prompt';
+import {
+  type CareCategory,
+  careGuidance,
+  emergencyAnswer,
+  RedFlagScreen,
+  type ScreenResult,
+} from './red-flags';
+import {
+  DIAGNOSIS_REFUSAL,
+  DOSING_REFUSAL,
+  ESCALATION_OFFER,
+  FALLBACK_REPLY,
+  GUARDRAIL_REPLY,
+  INJECTION_REFUSAL,
+  OTHER_PATIENT_REFUSAL,
+} from './safety-replies';
+import {
+  type ChatMessageResult,
+  type Disposition,
+  type EmergencyContact,
+  moreSevere,
+  type NextAction,
+  type ReplySource,
+  STANDING_NOTICE,
+} from './types';
+
+export interface AssistantDependencies {
+  readonly fhir: FhirStore;
+  readonly conversations: ConversationStore;
+  readonly model: ChatModel;
+  readonly logger: ApiLogger;
+  /** Days a conversation is kept (TTL); WELLGATE_CONVERSATION_DAYS. */
+  readonly conversationDays: number;
+  readonly screen?: RedFlagScreen;
+  /** Id source (tests pin it). */
+  readonly newId?: () => string;
+}
+
+/** The parts of the API core the assistant uses, from the router's services. */
+export interface CoreAccess {
+  readonly policy: Pick<PatientCompartmentPolicy, 'ownPatientId'>;
+  readonly consents: Pick<ConsentService, 'isActive'>;
+}
+
+export interface ChatInput {
+  readonly conversationId?: string | undefined;
+  readonly text: string;
+}
+
+/** How many stored messages (user + assistant) a model sees: the last five exchanges. */
+const HISTORY_MESSAGES = 10;
+/** Two turns in a row the assistant could not classify → offer the care team. */
+const ESCALATE_AFTER = 2;
+
+interface TurnOutcome {
+  readonly disposition: Disposition;
+  /** Reply with placeholders (what is stored); re-inserted before it is returned. */
+  readonly reply: string;
+  readonly actions: NextAction[];
+  readonly source: ReplySource;
+  readonly contacts: readonly EmergencyContact[];
+  readonly guardrailIntervened: boolean;
+  readonly fallback: boolean;
+  readonly understood: boolean;
+}
+
+const DOSE_AMOUNT =
+  /\b\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|g|grams?|milligrams?|micrograms?|ml|mls|milliliters?|millilitres?|cc|units?|iu|tablets?|tabs?|pills?|capsules?|caps?|puffs?|drops?|teaspoons?|tsp|tablespoons?|tbsp)\b/i;
+const DOSE_INSTRUCTION =
+  /\b(?:take|use|give|inject|double|halve|skip|increase|decrease|reduce|cut)\s+(?:(?:one|two|three|four|half|a|an|another|extra|your|the|of)\s+){0,3}(?:dose|doses|tablets?|pills?|capsules?|units?|puffs?)\b|\b(?:once|twice|three times|four times)\s+(?:a|per)\s+day\b|\bevery\s+\d+\s+hours\b/i;
+
+export class AssistantService {
+  private readonly screen: RedFlagScreen;
+  private readonly newId: () => string;
+
+  constructor(
+    private readonly deps: AssistantDependencies,
+    private readonly core: CoreAccess,
+  ) {
+    this.screen = deps.screen ?? new RedFlagScreen();
+    this.newId = deps.newId ?? randomUUID;
+  }
+
+  async chat(context: AccessContext, input: ChatInput): Promise<Audited<ChatMessageResult>> {
+    const patientId = this.core.policy.ownPatientId(context);
+    // Consent is read on every message (no cache): a revocation stops the next message.
+    if (!(await this.core.consents.isActive(patientId, 'ai-assistant')))
+      throw new Forbidden('ai-consent-required');
+
+    const existing = input.conversationId
+      ? await this.deps.conversations.load(patientId, input.conversationId, HISTORY_MESSAGES)
+      : undefined;
+    // Another patient's conversation id is not found either: keys live in the caller's partition.
+    if (input.conversationId && !existing) throw new NotFound('Conversation');
+    const conversationId = input.conversationId ?? this.newId();
+    const messageId = this.newId();
+    const now = context.now;
+
+    // 1. The deterministic screen, on the raw text, before anything else can fail or wait.
+    const screen = this.screen.screen(input.text);
+
+    // 2. Minimize: the patient's own record values are known identifiers for the shared detector.
+    const patient = await this.deps.fhir.read('Patient', patientId);
+    const known = knownIdentifiersOf(patient);
+    const map = new PlaceholderMap(existing?.meta.nextPlaceholder ?? 1);
+    const minimized = minimizeText(input.text, known, map);
+    const intent = classifyIntent(input.text);
+    let contextKinds: string[] = [];
+
+    let outcome: TurnOutcome;
+    if (screen.disposition === 'emergency') {
+      outcome = emergencyOutcome(screen);
+    } else {
+      const refusal = refusalFor(intent.all);
+      if (refusal) {
+        outcome = refusal;
+      } else {
+        const patientContext = await loadContext(this.deps.fhir, patientId, intent.all, now, map);
+        contextKinds = Object.keys(patientContext);
+        outcome = await this.modelOutcome(
+          {
+            history: (existing?.history ?? []).map((m) => ({ role: m.role, text: m.text })),
+            message: minimized.text,
+            context: patientContext,
+            hints: {
+              intents: intent.all,
+              careCategories: careCategoriesOf(screen),
+              ...(screen.disposition ? { floor: screen.disposition } : {}),
+            },
+          },
+          screen,
+          patientContext,
+          known,
+        );
+      }
+    }
+
+    // Escalation: two turns in a row that could not be classified → offer the care team.
+    const streak = outcome.understood ? 0 : (existing?.meta.unclassifiedStreak ?? 0) + 1;
+    const escalated = streak >= ESCALATE_AFTER;
+    if (escalated) {
+      outcome = {
+        ...outcome,
+        reply: `${outcome.reply} ${ESCALATION_OFFER}`,
+        actions: withAction(outcome.actions, careTeamAction()),
+      };
+    }
+
+    const at = now.toISOString();
+    const meta: ConversationMeta = {
+      conversationId,
+      createdAt: existing?.meta.createdAt ?? at,
+      turns: (existing?.meta.turns ?? 0) + 1,
+      unclassifiedStreak: escalated ? 0 : streak,
+      nextPlaceholder: map.nextNumber,
+    };
+    await this.deps.conversations.saveTurn(patientId, {
+      meta,
+      previousTurns: existing?.meta.turns,
+      user: { messageId: this.newId(), role: 'user', text: minimized.text, at },
+      assistant: { messageId, role: 'assistant', text: outcome.reply, at },
+      disposition: {
+        at,
+        conversationId,
+        messageId,
+        disposition: outcome.disposition,
+        intent: intent.primary,
+        redFlagCategories: screen.emergencyCategories,
+        escalated,
+      },
+      expiresAt: expiryOf(now, this.deps.conversationDays),
+    });
+
+    // Metadata only: ids, categories, counts. Never the text, never the patient's identifiers.
+    this.deps.logger.info('assistant turn', {
+      operationId: context.operationId,
+      requestId: context.requestId,
+      conversationId,
+      messageId,
+      disposition: outcome.disposition,
+      source: outcome.source,
+      intents: intent.all,
+      redFlagCategories: screen.emergencyCategories,
+      careCategories: careCategoriesOf(screen),
+      guardrailIntervened: outcome.guardrailIntervened,
+      fallback: outcome.fallback,
+      escalated,
+      identifiersRedacted: minimized.redacted,
+      contextKinds,
+    });
+
+    return {
+      value: {
+        conversationId,
+        messageId,
+        disposition: outcome.disposition,
+        reply: map.reinsert(outcome.reply),
+        nextActions: outcome.actions,
+        safety: {
+          model: outcome.source,
+          redFlagCategories: [...screen.emergencyCategories],
+          emergencyContacts: [...outcome.contacts],
+          guardrailIntervened: outcome.guardrailIntervened,
+          fallback: outcome.fallback,
+          escalatedToCareTeam: escalated,
+          identifiersRedacted: minimized.redacted,
+          notice: STANDING_NOTICE,
+        },
+      },
+      audit: {
+        patientId,
+        resourceType: 'Communication',
+        resourceId: conversationId,
+        action: 'create',
+        purpose: 'patient-request',
+      },
+    };
+  }
+
+  private async modelOutcome(
+    request: ChatModelRequest,
+    screen: ScreenResult,
+    patientContext: PatientContext,
+    known: readonly KnownIdentifier[],
+  ): Promise<TurnOutcome> {
+    const source: ReplySource = this.deps.model.name;
+    let reply: ModelReply | undefined;
+    // An invalid reply is retried once; a failure or timeout is not (the function has 25 s).
+    for (let attempt = 0; attempt < 2 && !reply; attempt++) {
+      let result: Awaited<ReturnType<ChatModel['complete']>>;
+      try {
+        result = await this.deps.model.complete(request);
+      } catch (error) {
+        this.deps.logger.warn('assistant model unavailable', {
+          errorName: error instanceof Error ? error.name : typeof error,
+        });
+        return fallbackOutcome(source);
+      }
+      if (result.kind === 'guardrail-intervened') return guardrailOutcome(source, result.policies);
+      reply = parseModelReply(result.text);
+      if (!reply) this.deps.logger.warn('assistant model reply invalid', { attempt: attempt + 1 });
+    }
+    if (!reply) return fallbackOutcome(source);
+
+    // Output checks: the model's text is untrusted until it passes them.
+    if (echoesSystemPrompt(reply.reply)) {
+      return { ...fixedOutcome(source, 'administrative', INJECTION_REFUSAL, []), fallback: true };
+    }
+    if (givesDosing(reply.reply, patientContext)) {
+      return { ...fixedOutcome(source, 'routine', DOSING_REFUSAL, [careTeamAction()]), fallback: true };
+    }
+    const scrubbed = scrubModelText(reply.reply, known);
+
+    // The rules' tier is a floor: a model can raise the disposition, never lower it.
+    const floor = screen.disposition;
+    const disposition: Disposition = floor ? moreSevere(reply.disposition, floor) : reply.disposition;
+    let text = scrubbed.text;
+    const contacts: EmergencyContact[] = [];
+    if (floor && disposition !== reply.disposition) text = [...careGuidance(screen.hits), text].join(' ');
+    if (disposition === 'emergency') {
+      // The model judged an emergency the rules missed: keep it, with the standard instruction.
+      text = `${text} If this might be an emergency, call 911 now (or call or text 988 for a mental-health crisis).`;
+      contacts.push({ label: 'Emergency services', number: '911' });
+    }
+    let actions = reply.nextActions.flatMap((proposed) => {
+      const action = toNextAction(proposed, patientContext);
+      return action ? [action] : [];
+    });
+    if (disposition === 'urgent') actions = withAction(actions, careTeamAction());
+    if (disposition === 'emergency') actions = [];
+    return {
+      disposition,
+      reply: text,
+      actions: dedupe(actions).slice(0, 3),
+      source,
+      contacts,
+      guardrailIntervened: false,
+      fallback: false,
+      understood: reply.understood,
+    };
+  }
+}
+
+function emergencyOutcome(screen: ScreenResult): TurnOutcome {
+  const answer = emergencyAnswer(screen.emergencyCategories);
+  return {
+    disposition: 'emergency',
+    reply: answer.reply,
+    // No buttons: nothing in the app should stand between the patient and the phone.
+    actions: [],
+    source: 'red-flag-screen',
+    contacts: answer.contacts.map((c) => ({ label: c.label, number: c.number })),
+    guardrailIntervened: false,
+    fallback: false,
+    understood: true,
+  };
+}
+
+function refusalFor(intents: readonly Intent[]): TurnOutcome | undefined {
+  if (intents.includes('prompt-injection'))
+    return fixedOutcome('safety-rules', 'administrative', INJECTION_REFUSAL, []);
+  if (intents.includes('other-patient'))
+    return fixedOutcome('safety-rules', 'administrative', OTHER_PATIENT_REFUSAL, []);
+  if (intents.includes('dosing'))
+    return fixedOutcome('safety-rules', 'routine', DOSING_REFUSAL, [careTeamAction()]);
+  return undefined;
+}
+
+function fixedOutcome(
+  source: ReplySource,
+  disposition: Disposition,
+  reply: string,
+  actions: NextAction[],
+): TurnOutcome {
+  return {
+    disposition,
+    reply,
+    actions,
+    source,
+    contacts: [],
+    guardrailIntervened: false,
+    fallback: false,
+    understood: true,
+  };
+}
+
+function fallbackOutcome(_source: ReplySource): TurnOutcome {
+  return {
+    ...fixedOutcome('fallback', 'routine', FALLBACK_REPLY, [careTeamAction()]),
+    contacts: [{ label: 'Emergency services', number: '911' }],
+    fallback: true,
+  };
+}
+
+function guardrailOutcome(source: ReplySource, policies: readonly string[]): TurnOutcome {
+  const dosing = policies.some((p) => /dosing/i.test(p));
+  const diagnosis = policies.some((p) => /diagnosis/i.test(p));
+  const reply = dosing ? DOSING_REFUSAL : diagnosis ? DIAGNOSIS_REFUSAL : GUARDRAIL_REPLY;
+  return {
+    ...fixedOutcome(source, 'routine', reply, [careTeamAction()]),
+    guardrailIntervened: true,
+  };
+}
+
+function careCategoriesOf(screen: ScreenResult): CareCategory[] {
+  const categories: CareCategory[] = [];
+  for (const hit of screen.hits) {
+    if (hit.disposition === 'emergency') continue;
+    const category = hit.category as CareCategory;
+    if (!categories.includes(category)) categories.push(category);
+  }
+  return categories;
+}
+
+/** Dose amounts or dosing instructions in a reply, other than the strength in a medication's name. */
+function givesDosing(text: string, context: PatientContext): boolean {
+  let rest = text;
+  for (const medication of context.medications ?? []) rest = rest.split(medication.name).join(' ');
+  return DOSE_AMOUNT.test(rest) || DOSE_INSTRUCTION.test(rest);
+}
+
+export function careTeamAction(): NextAction {
+  return { type: 'message-care-team', label: 'Message your care team' };
+}
+
+/** A proposed action as the app executes it: only the calling patient's own resources. */
+function toNextAction(
+  proposed: ModelReply['nextActions'][number],
+  context: PatientContext,
+): NextAction | undefined {
+  switch (proposed.type) {
+    case 'book-appointment':
+      return {
+        type: 'book-appointment',
+        label: 'Book an appointment',
+        operationId: 'bookAppointment',
+        method: 'POST',
+        path: '/v1/me/appointments',
+      };
+    case 'request-refill': {
+      // A reference the context does not hold (made up, or absent) proposes nothing.
+      const medication = context.medications?.find((m) => m.ref === proposed.medication);
+      if (!medication) return undefined;
+      return {
+        type: 'request-refill',
+        label: `Request a refill of ${medication.name}`,
+        operationId: 'requestRefill',
+        method: 'POST',
+        path: `/v1/me/medications/${encodeURIComponent(medication.medicationId)}/refill-requests`,
+        medicationId: medication.medicationId,
+      };
+    }
+    case 'message-care-team':
+      return careTeamAction();
+  }
+}
+
+/** Adds `action` first, so the cap of three never drops it. */
+function withAction(actions: readonly NextAction[], action: NextAction): NextAction[] {
+  return dedupe([action, ...actions]).slice(0, 3);
+}
+
+function dedupe(actions: readonly NextAction[]): NextAction[] {
+  const seen = new Set<string>();
+  return actions.filter((action) => {
+    const key = action.type === 'request-refill' ? `${action.type}:${action.medicationId}` : action.type;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,390 @@
+/**
+ * The red-flag screen as a contract: every emergency phrasing is caught (recall 100%), every
+ * negated, historical, informational or everyday phrasing is not, every rule has a phrasing that
+ * fires it, and every negation pattern has its own case.
+ */
+import {
+  CARE_CATEGORIES,
+  EMERGENCY_RESPONSES,
+  emergencyAnswer,
+  RED_FLAG_CATEGORIES,
+  type RedFlagCategory,
+  RedFlagScreen,
+  SCREEN_RULES,
+  SpellingTolerance,
+} from '../lambdas/assistant/red-flags';
+import { KEY_TERMS } from '../lambdas/assistant/red-flags/rules';
+
+const screen = new RedFlagScreen();
+
+/** [message, the category it must raise]. Lower case, misspellings and patient wording on purpose. */
+const EMERGENCIES: ReadonlyArray<readonly [string, RedFlagCategory]> = [
+  // cardiac
+  ['I have crushing chest pain', 'cardiac-chest-pain'],
+  ['my chest feels tight and heavy, like an elephant is sitting on it', 'cardiac-chest-pain'],
+  ['chest pain spreading down my left arm', 'cardiac-chest-pain'],
+  ['i have chest pain and im sweating a lot', 'cardiac-chest-pain'],
+  ['Pain in my chest going to my jaw, and I feel sick to my stomach', 'cardiac-chest-pain'],
+  ['I think I am having a heart attack', 'cardiac-chest-pain'],
+  ['chset pian and short of breath', 'cardiac-chest-pain'],
+  ['pressure in my chest for 20 minutes now', 'cardiac-chest-pain'],
+  ['I had a heart attack in 2019 and now I have crushing chest pressure again', 'cardiac-chest-pain'],
+  ['I have a history of heart disease and I have crushing chest pain', 'cardiac-chest-pain'],
+  // stroke
+  ["my husband's face is drooping on one side", 'stroke'],
+  ['my face is droopy and my speech is slurred', 'stroke'],
+  ["suddenly I can't lift my right arm", 'stroke'],
+  ['my mom cant find her words and her arm went numb', 'stroke'],
+  ['oh no, I think I am having a stroke', 'stroke'],
+  ['i think im having a stoke', 'stroke'],
+  ['sudden loss of vision in my left eye', 'stroke'],
+  ['his smile is crooked and he is talking gibberish', 'stroke'],
+  ['weakness in my left leg that came on suddenly', 'stroke'],
+  // breathing
+  ["I can't breathe", 'severe-breathing'],
+  ['i cant breath', 'severe-breathing'],
+  ['my son is gasping for air', 'severe-breathing'],
+  ['her lips are turning blue', 'severe-breathing'],
+  ['he is choking on food', 'severe-breathing'],
+  ["I can't speak in full sentences because I'm so out of breath", 'severe-breathing'],
+  ['My baby stopped breathing', 'severe-breathing'],
+  // anaphylaxis
+  ['my throat is closing up after eating peanuts', 'anaphylaxis'],
+  ['I think I am having anaphylaxis', 'anaphylaxis'],
+  ['anafalaxis after a bee sting', 'anaphylaxis'],
+  ['my tongue is swelling up', 'anaphylaxis'],
+  ['I had to use my epipen', 'anaphylaxis'],
+  // bleeding
+  ["the bleeding won't stop", 'severe-bleeding'],
+  ['i cut my hand and the blood is spurting', 'severe-bleeding'],
+  ['I am vomiting blood', 'severe-bleeding'],
+  ['coughing up blood since this morning', 'severe-bleeding'],
+  ['bleeding heavily from a cut on my leg, it soaked through the towel', 'severe-bleeding'],
+  ['threw up coffee grounds', 'severe-bleeding'],
+  // suicide / self-harm
+  ['I want to kill myself', 'suicide-self-harm'],
+  ["I've been having suicidal thoughts", 'suicide-self-harm'],
+  ['i dont want to live anymore', 'suicide-self-harm'],
+  ['everyone would be better off dead without me, I am better off dead', 'suicide-self-harm'],
+  ['I have been cutting myself', 'suicide-self-harm'],
+  ['thinking about ending my life', 'suicide-self-harm'],
+  ['i feel sucidal', 'suicide-self-harm'],
+  ['there is no point in living', 'suicide-self-harm'],
+  // overdose / poisoning
+  ['I took too many of my pills', 'overdose-poisoning'],
+  ['my toddler swallowed a button battery', 'overdose-poisoning'],
+  ['my daughter drank bleach', 'overdose-poisoning'],
+  ['I think I overdosed on tylenol', 'overdose-poisoning'],
+  ['I accidentally took my medicine twice', 'overdose-poisoning'],
+  ['he took a whole bottle of sleeping pills', 'overdose-poisoning'],
+  ['we might have carbon monoxide poisoning', 'overdose-poisoning'],
+  // seizure
+  ['my son is having a seizure', 'seizure'],
+  ['she is having a siezure right now', 'seizure'],
+  ['he is convulsing', 'seizure'],
+  ['my son has a history of seizures and is having one right now', 'seizure'],
+  ['he is shaking all over and wont respond', 'seizure'],
+  // unresponsive
+  ['my dad is unresponsive', 'unresponsive'],
+  ["I can't wake him up", 'unresponsive'],
+  ['she collapsed in the kitchen', 'unresponsive'],
+  ['my wife is unconcious', 'unresponsive'],
+  ['he is not responding to me', 'unresponsive'],
+  // thunderclap headache
+  ['worst headache of my life', 'thunderclap-headache'],
+  ['sudden severe headache that came on out of nowhere', 'thunderclap-headache'],
+  ['a thunderclap headache just started', 'thunderclap-headache'],
+  ["worst headache i've ever had", 'thunderclap-headache'],
+  // infant fever
+  ['my 6 week old has a fever of 100.8', 'infant-fever'],
+  ['my 2 month old baby has a temperature of 38.5', 'infant-fever'],
+  ['newborn feels very hot and has a fever', 'infant-fever'],
+  ['my 3-week-old is feverish', 'infant-fever'],
+  // pregnancy bleeding
+  ["I'm pregnant and bleeding heavily", 'pregnancy-bleeding'],
+  ['I am 20 weeks pregnant and soaking through a pad every hour', 'pregnancy-bleeding'],
+  ['second trimester and passing clots', 'pregnancy-bleeding'],
+  // meningitis
+  ['stiff neck and a high fever', 'meningitis'],
+  ['he has a rash that does not fade when I press a glass on it', 'meningitis'],
+  ["my daughter can't touch her chin to her chest and has a fever", 'meningitis'],
+  ['could this be meningitis', 'meningitis'],
+  // severe hypoglycaemia
+  ['my blood sugar is 45', 'severe-hypoglycemia'],
+  ['glucose reading of 38 mg', 'severe-hypoglycemia'],
+  ['low blood sugar and he is confused', 'severe-hypoglycemia'],
+  ['my sugar is 2.5 mmol', 'severe-hypoglycemia'],
+  ['my husband is diabetic, his sugar is low and he is acting drunk', 'severe-hypoglycemia'],
+  // head injury on anticoagulants
+  ['I hit my head and I take eliquis', 'head-injury-anticoagulant'],
+  ['my mom fell and hit her head, she is on warfarin', 'head-injury-anticoagulant'],
+  ['bumped my head on the cabinet, I am on blood thinners', 'head-injury-anticoagulant'],
+  // trauma with neurological signs
+  ["I fell off a ladder and can't feel my legs", 'trauma-neurological'],
+  ['car accident and now my arms are tingling', 'trauma-neurological'],
+  ['he hit his head and is confused', 'trauma-neurological'],
+  ['fell down the stairs and blacked out', 'trauma-neurological'],
+];
+
+/** Non-emergencies: negated, historical, informational, administrative and everyday messages. */
+const NON_EMERGENCIES: readonly string[] = [
+  // negation: no / not / denies / without / never / none
+  'no chest pain',
+  'I have no chest pain or shortness of breath',
+  "I don't have any chest pain, just a cough",
+  'not having chest pain anymore',
+  'my chest pain went away yesterday',
+  'the chest pressure is gone',
+  'denies chest pain',
+  'I woke up without any numbness in my arm',
+  'never had a seizure',
+  'no fever, no stiff neck',
+  "I'm not suicidal, just feeling a bit low",
+  'I have not been coughing up blood',
+  'there is no bleeding',
+  "I'm not pregnant and not bleeding",
+  'no trouble breathing at all',
+  'my face is not drooping, I checked',
+  "I don't want to kill myself, I just need a refill",
+  'the bleeding has stopped',
+  'he is not unresponsive, he is just tired',
+  'no thunderclap headache, just a mild one',
+  // history
+  'I had a heart attack in 2019',
+  'history of seizures',
+  'I have a history of stroke',
+  'I had a stroke 3 years ago and I want to book my follow-up',
+  'My father died of a heart attack, am I at risk?',
+  'I tried to kill myself years ago and I am doing well now',
+  'I used to have seizures as a child',
+  'previous overdose in 2015, sober since',
+  'family history of stroke',
+  'I had a blood clot in the past',
+  'when i was a kid i had meningitis',
+  // informational / administrative
+  'what are the signs of a stroke?',
+  'how can I prevent a heart attack',
+  'I need a refill of my seizure medication',
+  'can I book an appointment with my seizure specialist',
+  'is there a support group for people at risk of suicide',
+  'what is the risk of stroke with my blood pressure',
+  'I have been seizure free for 2 years',
+  // everyday
+  'I need to reschedule my appointment',
+  'Can you refill my lisinopril?',
+  'How much do I owe on my bill?',
+  'When will my lab results be ready?',
+  'hello there',
+  'thank you so much',
+  'I have a runny nose and a sore throat',
+  'I have a mild headache since this morning',
+  'my back hurts after gardening',
+  'I feel tired all the time',
+  'my blood sugar is 145 this morning',
+  'my blood sugar was 5.4 mmol',
+  'I was cooking dinner and burned my finger slightly',
+  'the front desk staff were very helpful',
+  'my knee hurts when I climb stairs',
+  'I have a rash on my arm that itches',
+  'I have heartburn after spicy food',
+  'is it normal to feel dizzy when I stand up too fast',
+  'can I get a flu shot at my next visit',
+  'I fell asleep on my arm and it tingled for a minute',
+  'what time does the clinic open',
+  'I want to update my insurance information',
+  'my allergies are acting up, sneezing a lot',
+  'I take eliquis, do I need a refill soon?',
+  'my daughter had a fever last week but she is fine now',
+  'the baby is 6 months old and teething',
+  'I cut myself shaving, it stopped bleeding right away',
+  'should I bring my glucose log to the visit',
+  'my sister is pregnant and doing well',
+];
+
+describe('red-flag screen: emergency phrasings', () => {
+  it('has at least 60 emergency and 60 non-emergency phrasings across every category', () => {
+    expect(EMERGENCIES.length).toBeGreaterThanOrEqual(60);
+    expect(NON_EMERGENCIES.length).toBeGreaterThanOrEqual(60);
+    const covered = new Set(EMERGENCIES.map(([, category]) => category));
+    expect([...covered].sort()).toEqual([...RED_FLAG_CATEGORIES].sort());
+  });
+
+  it.each(EMERGENCIES)('"%s" → emergency (%s)', (message, category) => {
+    const result = screen.screen(message);
+    expect(result.disposition).toBe('emergency');
+    expect(result.emergencyCategories).toContain(category);
+  });
+
+  it('recall is 100% and no non-emergency is called an emergency', () => {
+    const caught = EMERGENCIES.filter(([message]) => screen.screen(message).disposition === 'emergency');
+    const falseAlarms = NON_EMERGENCIES.filter(
+      (message) => screen.screen(message).disposition === 'emergency',
+    );
+    expect(caught.length / EMERGENCIES.length).toBe(1);
+    expect(falseAlarms).toEqual([]);
+  });
+});
+
+describe('red-flag screen: non-emergency phrasings', () => {
+  it.each(NON_EMERGENCIES.map((m) => [m]))('"%s" is not an emergency', (message) => {
+    expect(screen.screen(message).disposition).not.toBe('emergency');
+  });
+});
+
+describe('red-flag screen: one phrasing per rule', () => {
+  /** A phrasing for every rule id, emergency and care tiers alike. */
+  const RULE_EXAMPLES: Readonly<Record<string, string>> = {
+    'cardiac-described': 'crushing chest pain',
+    'chest-pain-with-cardiac-features': 'chest pain and I am clammy',
+    'stroke-face': 'her face is drooping',
+    'stroke-arm-weakness': 'my arm suddenly went limp',
+    'stroke-speech': 'his speech is slurred',
+    'stroke-eyes-balance': 'sudden double vision',
+    'severe-breathing': 'he is not breathing',
+    'anaphylaxis-named': 'swelling of my throat',
+    'severe-bleeding': "I can't stop the bleeding",
+    'suicide-self-harm': 'I want to end my life',
+    'overdose-poisoning': 'my son ate rat poison',
+    seizure: 'she is having a seizure',
+    unresponsive: 'he is unconscious',
+    'thunderclap-headache': 'thunderclap headache',
+    'infant-fever': 'my newborn has a fever',
+    'pregnancy-bleeding': 'I am pregnant and bleeding',
+    'meningitis-named': 'a rash that does not fade under a glass',
+    'meningitis-signs': 'stiff neck and fever',
+    'hypoglycemia-reading': 'blood sugar 40',
+    'hypoglycemia-altered': 'low sugar and she is confused',
+    'head-injury-anticoagulant': 'hit my head, I take xarelto',
+    'trauma-neurological': 'car accident and numbness in my legs',
+    'chest-pain-unspecified': 'I have some chest pain',
+    'breathing-difficulty': 'I get short of breath on the stairs',
+    'high-fever': 'I have a fever of 103',
+    dehydration: "I can't keep anything down",
+    fainting: 'I fainted at work',
+    'head-injury': 'I bumped my head',
+    'allergic-reaction': 'I have hives',
+    'pregnancy-spotting': 'I am pregnant and have some spotting',
+    'urinary-infection-fever': 'burning when I pee and a fever',
+    'severe-pain': 'severe stomach pain',
+    'gi-bleeding-signs': 'black tarry stools',
+    'minor-illness': 'I have a runny nose',
+  };
+
+  it('has an example for every rule in the data', () => {
+    expect(Object.keys(RULE_EXAMPLES).sort()).toEqual(SCREEN_RULES.map((rule) => rule.id).sort());
+  });
+
+  it.each(SCREEN_RULES.map((rule) => [rule.id, rule.disposition]))(
+    'rule %s fires (%s)',
+    (ruleId, disposition) => {
+      const result = screen.screen(RULE_EXAMPLES[ruleId] ?? '');
+      expect(result.hits.map((hit) => hit.ruleId)).toContain(ruleId);
+      expect(result.disposition).toBe(disposition);
+    },
+  );
+
+  it('every emergency category has a 911, 988 or Poison Control answer, and the care tiers have text', () => {
+    for (const category of RED_FLAG_CATEGORIES) {
+      const numbers = EMERGENCY_RESPONSES[category].contacts.map((c) => c.number);
+      expect(numbers.some((n) => ['911', '988', '1-800-222-1222'].includes(n))).toBe(true);
+    }
+    expect(emergencyAnswer(['suicide-self-harm']).contacts[0]?.number).toBe('988');
+    expect(emergencyAnswer(['overdose-poisoning']).contacts[0]?.number).toBe('1-800-222-1222');
+    expect(emergencyAnswer(['stroke']).contacts[0]?.number).toBe('911');
+    expect(CARE_CATEGORIES.length).toBeGreaterThan(0);
+  });
+});
+
+describe('red-flag screen: negation, history and scope', () => {
+  it.each([
+    ['no', 'no chest pain'],
+    ['not', 'I am not having chest pain'],
+    ['denies', 'denies chest pain'],
+    ['without', 'without crushing chest pain'],
+    ['never', 'never had crushing chest pain'],
+    ["don't", "I don't have chest pressure"],
+    ['no longer', 'no longer have chest tightness'],
+    ['not … anymore', "my chest pain isn't there anymore"],
+    ['post-cue: went away', 'the crushing chest pain went away'],
+    ['post-cue: has stopped', 'the seizure has stopped'],
+    ['post-cue: resolved', 'her slurred speech resolved'],
+    ['list after a negation ("or")', 'no fever or stiff neck'],
+  ])('negation cue %s: "%s"', (_cue, message) => {
+    const result = screen.screen(message);
+    expect(result.disposition).not.toBe('emergency');
+    expect(result.suppressed.some((s) => s.reason === 'negated')).toBe(true);
+  });
+
+  it.each([
+    ['"but" ends the negation', 'no fever but I have crushing chest pain'],
+    ['a comma ends the negation', 'not sure, but my face is drooping'],
+    ['a new subject ends the negation', 'oh no i think i am having a stroke'],
+    ["pseudo-negation: won't stop", "the bleeding won't stop"],
+    ['pseudo-negation: not sure', "I'm not sure if this is a stroke but my arm went numb suddenly"],
+    ['pseudo-negation: not going away', 'crushing chest pain that is not going away'],
+  ])('%s: "%s" stays an emergency', (_case, message) => {
+    expect(screen.screen(message).disposition).toBe('emergency');
+  });
+
+  it.each([
+    ['history of', 'history of seizures', 'historical'],
+    ['in <year>', 'I had a heart attack in 2019', 'historical'],
+    ['years ago', 'I had a stroke 3 years ago', 'historical'],
+    ['as a child', 'I had seizures as a child', 'historical'],
+    ['died of', 'my father died of a heart attack', 'historical'],
+    ['signs of', 'what are the signs of a heart attack', 'informational'],
+    ['medication for', 'refill for my seizure medication', 'administrative'],
+  ] as const)('%s: "%s" is %s', (_cue, message, reason) => {
+    const result = screen.screen(message);
+    expect(result.disposition).not.toBe('emergency');
+    expect(result.suppressed.map((s) => s.reason)).toContain(reason);
+  });
+
+  it('a current cue in the same sentence overrides history ("history of seizures … now")', () => {
+    expect(screen.screen('history of seizures and she is seizing now').disposition).toBe('emergency');
+    expect(screen.screen('history of seizures').disposition).toBeUndefined();
+  });
+
+  it('screens every sentence on its own: one negated, one affirmed', () => {
+    const result = screen.screen('No chest pain. But I cannot breathe.');
+    expect(result.emergencyCategories).toEqual(['severe-breathing']);
+  });
+
+  it('is case-insensitive', () => {
+    expect(screen.screen('I WANT TO KILL MYSELF').emergencyCategories).toEqual(['suicide-self-harm']);
+  });
+});
+
+describe('spelling tolerance', () => {
+  const spelling = new SpellingTolerance(KEY_TERMS);
+
+  it.each([
+    ['siezure', 'seizure'],
+    ['sezure', 'seizure'],
+    ['unconcious', 'unconscious'],
+    ['bleding', 'bleeding'],
+    ['pian', 'pain'],
+    ['chset', 'chest'],
+    ['unresponsve', 'unresponsive'],
+    ['overdoes', 'overdose'],
+    ['breathng', 'breathing'],
+    ['presure', 'pressure'],
+  ])('%s → %s', (typo, term) => {
+    expect(spelling.correct(typo)).toBe(term);
+  });
+
+  it.each([
+    'should',
+    'cooking',
+    'worse',
+    'staff',
+    'prison',
+    'sneezing',
+    'sporting',
+    'strike',
+    'rain',
+    'fewer',
+  ])('leaves the ordinary word "%s" alone', (word) => {
+    expect(spelling.correct(word)).toBe(word);
+  });
+});
