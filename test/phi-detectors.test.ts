@@ -116,7 +116,8 @@ describe('addresses', () => {
   });
 
   it.each([
-    ['Transferred from Brackenridge Hospital yesterday.', 'Brackenridge Hospital'],
+    // The head word "Hospital" identifies no one and is kept (test/phi-lexicons.test.ts).
+    ['Transferred from Brackenridge Hospital yesterday.', 'Brackenridge'],
     ['She lives in Hampstead with her sister.', 'Hampstead'],
     ['Discharged to Sacred Heart Memorial.', 'Sacred Heart Memorial'],
     ['zip code: 02139', '02139'],

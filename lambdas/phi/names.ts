@@ -3,6 +3,7 @@
  * so capitalisation is only trusted on lines written in mixed case; elsewhere a name needs a cue
  * (a title, a relation word, a field label, a credential after it) or the name lexicon.
  */
+import { CLINICAL_ABBREVIATIONS, DISTINCT_NAMES, isUnknownWord } from './dictionaries';
 import { AMBIGUOUS_NAMES, CITIES, CLINICAL_WORDS, COMMON_WORDS, FIRST_NAMES, LAST_NAMES } from './lexicon';
 import type { Emit } from './patterns';
 
@@ -88,8 +89,10 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const isLexiconName = (t: Token): boolean => FIRST_NAMES.has(t.lower) || LAST_NAMES.has(t.lower);
-const isCommon = (t: Token): boolean => COMMON_WORDS.has(t.lower) || CLINICAL_WORDS.has(t.lower);
+const isLexiconName = (t: Token): boolean =>
+  FIRST_NAMES.has(t.lower) || LAST_NAMES.has(t.lower) || DISTINCT_NAMES.has(t.lower);
+const isCommon = (t: Token): boolean =>
+  COMMON_WORDS.has(t.lower) || CLINICAL_WORDS.has(t.lower) || CLINICAL_ABBREVIATIONS.has(t.lower);
 /** Upper-case initialisms ("ICU", "CABG") read as words, not names, on mixed-case lines. */
 const isAcronym = (t: Token): boolean =>
   t.mode === 'mixed' && t.text.length > 1 && t.text === t.text.toUpperCase();
@@ -136,12 +139,30 @@ function verbalCueName(t: Token): boolean {
 /** A standalone lexicon name with no cue. */
 function lexiconName(t: Token): boolean {
   if (AMBIGUOUS_NAMES.has(t.lower) || isCommon(t) || isAcronym(t)) return false;
+  // A name that is no English word needs no capital: notes are often typed in one case throughout.
+  // A name that is no English word, capitalised where case means something ("Suzette").
+  if (t.mode === 'mixed' && t.cap && DISTINCT_NAMES.has(t.lower)) return true;
   if (t.mode === 'mixed') return t.cap && isLexiconName(t);
   if (t.mode === 'upper') return FIRST_NAMES.has(t.lower);
   return false;
 }
 
 const gap = (text: string, a: Token, b: Token): string => text.slice(a.end, b.start);
+
+/**
+ * Two adjacent words that are both given names or surnames and not English ("GERRY MASCI", "lopie
+ * certusi"): on single-case lines a pair is the evidence capitalisation would otherwise give.
+ */
+function namePair(text: string, tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i];
+  const next = tokens[i + 1];
+  if (t === undefined || next === undefined || t.mode === 'mixed') return false;
+  if (!/^[ \t]{1,2}$/u.test(gap(text, t, next))) return false;
+  const distinct = (x: Token): boolean => DISTINCT_NAMES.has(x.lower) && !isCommon(x);
+  const named = (x: Token): boolean =>
+    (isLexiconName(x) && !AMBIGUOUS_NAMES.has(x.lower) && !isCommon(x)) || distinct(x);
+  return (distinct(t) && named(next)) || (named(t) && distinct(next));
+}
 /** Only spaces, a middle initial's full stop or a hyphen may separate name parts. */
 const adjacent = (text: string, a: Token, b: Token): boolean => {
   const g = gap(text, a, b);
@@ -210,6 +231,7 @@ export function detectNames(text: string, emit: Emit): void {
     else if (VERBAL_CUE.test(before) && verbalCueName(t)) rule = 'name-verbal-cue';
     else if (CUE.test(before) && cueName(t)) rule = 'name-cue';
     else if (lexiconName(t)) rule = 'name-lexicon';
+    else if (namePair(text, tokens, i)) rule = 'name-pair';
     else if (t.cap && !isCommon(t)) {
       // "Smith, MD" / "J. Smith RN": a capitalised word right before a credential.
       const after = text.slice(t.end, t.end + 12);
@@ -245,7 +267,62 @@ export function detectNames(text: string, emit: Emit): void {
   detectPlaces(text, tokens, emit);
 }
 
+/** A move between care sites: the next unusual word names the site ("transferred to Kessler"). */
+const MOTION_CUE =
+  /\b(?:transferr?ed|transfer|trans|admitted|admit|adm|readmitted|sent|taken|brought|referred|came|went|go|going|arrived|returned|accepted|discharged|d\/c'?d?|dc'?d|presented|seen|followed|vacation|church|resides?|lives?|living|bed)\s+(?:in\s+|back\s+|over\s+)?(?:to|into|from|at|in|on|@)\s+(?:the\s+)?$/iu;
+const WEAK_PLACE_CUE = /(?:\b(?:at|from|to|in|into)|@)\s+(?:the\s+)?$/iu;
+/** Hospital initialisms: "GH", "XGH", "GBMC", "UMMC", "BIDMC". */
+const HOSPITAL_ABBR = /^(?:[A-Z]{1,4}H|[A-Z]{1,4}MC|[a-z]{1,3}h)$/u;
+/** Words that follow a site's name: its emergency room, ward number, cath lab or nursing staff. */
+const SITE_AFTER =
+  /^[ \t]*(?:\d{1,2}\b(?![ \t]*(?:mg|mcg|g|ml|cc|units?|%))|[-/]?(?:ew|er|ed|cath|hosp|micu|ccu|icu|nurse|rn|team|campus|house|nh)\b)/iu;
+
+const PLACE_PREPOSITIONS = new Set(['to', 'into', 'from', 'at', 'in', 'the']);
+
+function isSiteWord(t: Token): boolean {
+  if (t.text.length < 2 || /['’]/u.test(t.text)) return false;
+  if (HOSPITAL_ABBR.test(t.text) && isUnknownWord(t.lower)) return true;
+  if (t.mode === 'mixed' ? isAcronym(t) : false) return false;
+  if (isCommon(t) || AMBIGUOUS_NAMES.has(t.lower)) return false;
+  return isUnknownWord(t.lower) || t.cap;
+}
+
+function detectSites(text: string, tokens: readonly Token[], emit: Emit): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === undefined || t.text.length < 2) continue;
+    const abbr = HOSPITAL_ABBR.test(t.text);
+    const prev = tokens[i - 1];
+    // Every cue ends in a preposition (or "@"): other words need no regex work.
+    const cued = prev !== undefined && (PLACE_PREPOSITIONS.has(prev.lower) || text[t.start - 2] === '@');
+    if (!cued && !abbr) continue;
+    const before = text.slice(Math.max(0, t.start - 40), t.start);
+    const after = text.slice(t.end, t.end + 12);
+    let site = false;
+    if (!cued) site = isUnknownWord(t.lower) && SITE_AFTER.test(after) && !/^[ \t]*\d/u.test(after);
+    else if (MOTION_CUE.test(before)) site = isSiteWord(t);
+    else if (WEAK_PLACE_CUE.test(before))
+      site =
+        (HOSPITAL_ABBR.test(t.text) && isUnknownWord(t.lower)) ||
+        (SITE_AFTER.test(after) && isSiteWord(t) && !DISTINCT_NAMES.has(t.lower));
+    if (!site) continue;
+    let last = i;
+    const next = tokens[i + 1];
+    if (
+      next !== undefined &&
+      /^[ \t]$/u.test(gap(text, t, next)) &&
+      isSiteWord(next) &&
+      !HOSPITAL_ABBR.test(next.text)
+    )
+      last++;
+    const b = tokens[last];
+    if (b !== undefined) emit('ADDRESS', t.start, b.end, 'site-cue');
+    i = last;
+  }
+}
+
 function detectPlaces(text: string, tokens: readonly Token[], emit: Emit): void {
+  detectSites(text, tokens, emit);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t === undefined) continue;
@@ -262,7 +339,9 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit): void 
         first--;
       }
       const a = tokens[first];
-      if (first < i && a !== undefined) emit('ADDRESS', a.start, t.end, 'facility');
+      // The head word ("Hospital") identifies no one: only the name before it is replaced.
+      const z = tokens[i - 1];
+      if (first < i && a !== undefined && z !== undefined) emit('ADDRESS', a.start, z.end, 'facility');
     }
     // "Holy Cross", "Sacred Heart Memorial", "St. Agnes": stem plus up to two name-like words.
     if (

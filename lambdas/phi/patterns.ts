@@ -71,6 +71,10 @@ const PHONE =
   /(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]?\d{4}(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?(?![\w])/giu;
 const PHONE_CONTEXT =
   /\b(?:phone|ph|tel|telephone|cell|mobile|pager|beeper|beep|page|pg|pgr|fax|facsimile|contact|call|called|ext|extension|x|home|work|office)\b\.?\s*(?:#|no\.?|number)?[\s:#]{0,4}(?:at\s+)?((?:\d{3}[\s.-])?\d{3}[\s.-]?\d{4}|\d{4,5})(?![\w/.])/giu;
+// International numbers carry their own marker ("+44 20 7946 0958", "0049 30 1234567"), which no lab
+// value or dose has, so they need no cue.
+const PHONE_INTL =
+  /(?<![\w+])(?:\+|00)[1-9]\d{0,2}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]?\d{2,5}){1,4}(?![\w])/gu;
 const FAX_CUE = /\b(?:fax|facsimile)\b[^\n\d]{0,20}$/iu;
 
 const EMAIL = /\b[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}\.){1,8}[a-z]{2,24}\b/giu;
@@ -280,6 +284,12 @@ function detectContacts(text: string, emit: Emit): void {
     // Ten digits with no separator are more often an identifier than a phone number.
     if (/^\d{10}$/u.test(m[0])) continue;
     emit(phoneType(m.index), m.index, m.index + m[0].length, 'phone');
+  }
+  for (const m of text.matchAll(PHONE_INTL)) {
+    const digits = m[0].replace(/\D/gu, '').length;
+    // "00" without a separator is as likely a zero-padded record number ("MRN 00482913").
+    if (m[0].startsWith('00') && !/[\s.-]/u.test(m[0])) continue;
+    if (digits >= 8 && digits <= 15) emit(phoneType(m.index), m.index, m.index + m[0].length, 'phone-intl');
   }
   for (const m of text.matchAll(PHONE_CONTEXT)) {
     const value = m[1] ?? '';
