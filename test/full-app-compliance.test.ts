@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { NagPack } from 'cdk-nag';
 import type { WellgateConfigInput } from '../lib/config';
@@ -101,6 +101,58 @@ describe('the whole Wellgate deployment', () => {
       for (const [logicalId, resource] of Object.entries(resources)) {
         if (statefulTypes.includes(resource.Type)) {
           expect({ logicalId, policy: resource.DeletionPolicy }).toEqual({ logicalId, policy: 'Retain' });
+        }
+      }
+    }
+  });
+});
+
+describe('the training wall across stacks', () => {
+  it('no API or identity role can read the training bucket, its key, the pseudonym key or the export data', () => {
+    const { stacks } = synthWholeApp();
+    const training = stacks.training;
+    if (!training) throw new Error('training stack expected with the example config');
+    const protectedIds = [
+      training.trainingBucket,
+      training.trainingKey,
+      training.pseudonymKeySecret,
+      training.exportBucket,
+      training.exportKey,
+    ].map((c) => training.getLogicalId(c.node.defaultChild as CfnElement));
+    // Cross-stack references would appear as imports of these logical ids; literal names as strings.
+    const forbidden = [
+      ...protectedIds,
+      'wellgate-oakridge-training-111111111111-us-east-1',
+      'wellgate-oakridge-export-111111111111-us-east-1',
+    ];
+    // Positive control: the pipeline's own policies do name these resources, so the search can hit.
+    const trainingPolicies = JSON.stringify(Template.fromStack(training).findResources('AWS::IAM::Policy'));
+    for (const id of protectedIds.filter((_, i) => i !== 2)) expect(trainingPolicies).toContain(id);
+    for (const stack of [stacks.api, stacks.identity]) {
+      const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+      const text = JSON.stringify(policies);
+      for (const id of forbidden)
+        expect({ stack: stack.stackName, mentions: text.includes(id) }).toEqual({
+          stack: stack.stackName,
+          mentions: false,
+        });
+      // And no wildcard S3 or KMS read that would reach them.
+      for (const policy of Object.values(policies) as Array<{
+        Properties: {
+          PolicyDocument: { Statement: Array<{ Action: string | string[]; Resource: unknown }> };
+        };
+      }>) {
+        for (const st of policy.Properties.PolicyDocument.Statement) {
+          const actions = ([] as string[]).concat(st.Action);
+          const wildcardResource = JSON.stringify(st.Resource) === '"*"';
+          const readsData = actions.some((a) =>
+            /^(s3:(\*|Get)|kms:(\*|Decrypt)|secretsmanager:(\*|Get))/.test(a),
+          );
+          expect({ stack: stack.stackName, actions, wildcardRead: wildcardResource && readsData }).toEqual({
+            stack: stack.stackName,
+            actions,
+            wildcardRead: false,
+          });
         }
       }
     }

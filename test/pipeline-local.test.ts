@@ -8,6 +8,7 @@ import { RunReportSchema } from '../lambdas/deid/report';
 import { detectPhi, redactPhi } from '../lambdas/phi';
 import { StaticKeySource } from '../lambdas/pipeline/local-adapters';
 import { runLocalPipeline } from '../lambdas/pipeline/local-run';
+import type { RunOutcome } from '../lambdas/pipeline/ports';
 import type { Manifest } from '../lambdas/pipeline/tasks';
 
 /**
@@ -202,8 +203,13 @@ describe('npm run pipeline:local: the deployed ASL over folders with the real ta
     await rm(root, { recursive: true, force: true });
   });
 
+  const outcomes: Array<{ runId: string; outcome: RunOutcome }> = [];
+  const runs = {
+    finish: async (runId: string, outcome: RunOutcome) => void outcomes.push({ runId, outcome }),
+  };
   const run = (name: string, k: number) =>
     runLocalPipeline({
+      runs,
       inDir,
       outDir: path.join(root, name, 'out'),
       workDir: path.join(root, name, 'work'),
@@ -229,6 +235,16 @@ describe('npm run pipeline:local: the deployed ASL over folders with the real ta
       );
     }
     expect(result).toMatchObject({ status: 'published' });
+    expect(outcomes.filter((o) => o.runId === 'run-ok').map((o) => o.outcome)).toEqual([
+      expect.objectContaining({
+        status: 'published',
+        report: expect.objectContaining({
+          passed: true,
+          residualFindings: 0,
+          manifestKey: expect.stringContaining('manifest.json'),
+        }),
+      }),
+    ]);
     expect(result.states).toEqual(
       expect.arrayContaining([
         'StartExport',
@@ -322,6 +338,13 @@ describe('npm run pipeline:local: the deployed ASL over folders with the real ta
     expect(staging).toEqual([]);
     const report = RunReportSchema.parse(JSON.parse(await readFile(result.reportPath ?? '', 'utf8')));
     expect(report.failures).toEqual(['k-anonymity']);
+    // The admin API's record: the validation failure with its figures first, then cleanup's.
+    const recorded = outcomes.filter((o) => o.runId === 'run-rejected').map((o) => o.outcome);
+    expect(recorded[0]).toMatchObject({
+      status: 'failed',
+      report: { passed: false, failures: ['k-anonymity'] },
+    });
+    expect(recorded.at(-1)).toMatchObject({ status: 'failed' });
     // The raw export (PHI) does not outlive the run.
     await expect(
       stat(path.join(root, 'rejected', 'work', 'export', 'exports', 'run-rejected')),

@@ -236,6 +236,14 @@ describe('TrainingStack', () => {
     expect(actionsOn(publish, exportBucketId)).toEqual([]);
     expect(actionsOn(publish, stagingBucketId)).not.toContain('s3:PutObject');
 
+    // Only the tasks that end a run may record its outcome in appState, with one action.
+    for (const role of [fnRoles.validate, fnRoles.publish, fnRoles.cleanup]) {
+      expect(
+        allowStatementsOf(template, role).filter((s) => JSON.stringify(s.Action).includes('dynamodb:')),
+      ).toEqual([expect.objectContaining({ Action: 'dynamodb:UpdateItem' })]);
+    }
+    expect(JSON.stringify(allowStatementsOf(template, fnRoles.deidentify))).not.toContain('dynamodb:');
+
     const cleanup = allowStatementsOf(template, fnRoles.cleanup);
     expect(actionsOn(cleanup, stagingBucketId)).toEqual(
       expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucketVersions']),

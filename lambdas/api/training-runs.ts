@@ -12,6 +12,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import { z } from 'zod';
 import { RUNTIME_ENV } from '../../lib/contracts';
 import { NotFound } from '../core/errors';
+import { trainingRunKey } from '../core/training-run-record';
 import { documentClient } from './composition';
 import { type ApiOperation, defineOperation, type PluggableOperationId } from './operations';
 
@@ -139,14 +140,14 @@ export class DynamoTrainingRunStore implements TrainingRunStore {
     await this.options.client.send(
       new PutCommand({
         TableName: this.options.tableName,
-        Item: { pk: `training-run#${run.runId}`, sk: 'run', ...run },
+        Item: { ...trainingRunKey(run.runId), ...run },
       }),
     );
   }
 
   async get(runId: string): Promise<TrainingRun | undefined> {
     const out = await this.options.client.send(
-      new GetCommand({ TableName: this.options.tableName, Key: { pk: `training-run#${runId}`, sk: 'run' } }),
+      new GetCommand({ TableName: this.options.tableName, Key: trainingRunKey(runId) }),
     );
     if (!out.Item) return undefined;
     const { pk: _pk, sk: _sk, ...run } = out.Item;

@@ -4,6 +4,7 @@
  * only the actions its task calls here.
  */
 import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -17,7 +18,16 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { ObjectStore, PseudonymKeySource, StoredObject, WriteResult } from './ports';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { trainingRunKey } from '../core/training-run-record';
+import type {
+  ObjectStore,
+  PseudonymKeySource,
+  RunOutcome,
+  RunStatusRecorder,
+  StoredObject,
+  WriteResult,
+} from './ports';
 
 /** S3's minimum part size is 5 MiB; 8 MiB parts keep a 15-minute task well under 10,000 parts. */
 const PART_SIZE = 8 * 1024 * 1024;
@@ -162,5 +172,39 @@ export class SecretsManagerKeySource implements PseudonymKeySource {
       this.#cached = { id: secretId, key };
     }
     return this.#cached.key;
+  }
+}
+
+/** Records a run's outcome on the appState item the admin API created when it started the run. */
+export class DynamoRunStatusRecorder implements RunStatusRecorder {
+  constructor(
+    private readonly db: Pick<DynamoDBDocumentClient, 'send'>,
+    private readonly tableName: string,
+  ) {}
+
+  async finish(runId: string, outcome: RunOutcome): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: trainingRunKey(runId),
+          UpdateExpression: outcome.report
+            ? 'SET #status = :status, finishedAt = :finishedAt, report = :report'
+            : 'SET #status = :status, finishedAt = :finishedAt',
+          // The first outcome wins, and only for runs the admin API started (the item exists).
+          ConditionExpression: '#status = :started',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': outcome.status,
+            ':finishedAt': outcome.finishedAt,
+            ':started': 'started',
+            ...(outcome.report ? { ':report': outcome.report } : {}),
+          },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return;
+      throw err;
+    }
   }
 }

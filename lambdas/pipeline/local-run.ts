@@ -16,7 +16,7 @@ import type { RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions
 import { inputFiles, resourcesOfFile } from '../deid/files';
 import type { PhiDetector } from '../deid/phi-port';
 import { type FolderMount, LocalFolderStore } from './local-adapters';
-import type { PipelineLog, PseudonymKeySource } from './ports';
+import type { PipelineLog, PseudonymKeySource, RunStatusRecorder } from './ports';
 import {
   CleanupStagingInput,
   DeidentifyBatchInput,
@@ -53,6 +53,8 @@ export interface LocalRunOptions {
   readonly missingConsent?: 'exclude' | 'include';
   readonly now?: () => Date;
   readonly progress?: (line: string) => void;
+  /** Receives the run's outcome as the deployed tasks record it in appState. */
+  readonly runs?: RunStatusRecorder;
 }
 
 export interface LocalRunResult {
@@ -171,6 +173,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     log: options.log,
     now,
     missingConsent: options.missingConsent ?? 'exclude',
+    runs: options.runs,
     onFile: (f: { sourceKey: string; resourcesIn: number; resourcesOut: number }) =>
       progress(`de-identified ${f.sourceKey.split('/').at(-1)}: ${f.resourcesIn} in, ${f.resourcesOut} out`),
   };

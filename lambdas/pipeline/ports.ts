@@ -37,12 +37,38 @@ export interface PipelineLog {
   warn(message: string, fields?: Record<string, string | number | boolean>): void;
 }
 
+/** What an admin reads back from `GET /v1/admin/training-runs/{runId}`: figures, never PHI. */
+export interface RunOutcome {
+  readonly status: 'published' | 'failed';
+  readonly finishedAt: string;
+  readonly report?: {
+    readonly passed: boolean;
+    readonly failures: readonly string[];
+    readonly patientsOut: number;
+    readonly patientsExcludedForConsent: number;
+    readonly k: number | null;
+    readonly residualFindings: number;
+    readonly manifestKey?: string;
+  };
+}
+
+/**
+ * Records how a run ended where the admin API reads it (appState in AWS, a file locally).
+ * The first outcome wins: a failed validation's report is not overwritten by the cleanup that
+ * follows it on the Catch path.
+ */
+export interface RunStatusRecorder {
+  finish(runId: string, outcome: RunOutcome): Promise<void>;
+}
+
 export interface PipelineDeps {
   readonly store: ObjectStore;
   readonly keys: PseudonymKeySource;
   readonly phi: PhiDetector;
   readonly log: PipelineLog;
   readonly now: () => Date;
+  /** Where the run's outcome is recorded for the admin API; runs without one are not recorded. */
+  readonly runs?: RunStatusRecorder;
   /** "include" only for synthetic data without Consent resources (local runs); AWS always excludes. */
   readonly missingConsent?: 'exclude' | 'include';
   /** Called once per de-identified file (the local runner prints a progress line). */

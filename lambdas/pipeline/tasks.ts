@@ -22,7 +22,7 @@ import {
   ResidualScanner,
 } from '../deid/validation';
 import { ENGINE_VERSION } from '../deid/version';
-import type { PipelineDeps } from './ports';
+import type { PipelineDeps, RunOutcome } from './ports';
 import type {
   CleanupStagingInput,
   CleanupStagingOutput,
@@ -326,7 +326,27 @@ export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): 
     k: kAnonymity.kAfter ?? -1,
     patients: qis.length,
   });
+  if (!report.passed) {
+    await deps.runs?.finish(input.runId, {
+      status: 'failed',
+      finishedAt: deps.now().toISOString(),
+      report: outcomeFigures(report),
+    });
+  }
   return { passed: report.passed, reportKey };
+}
+
+/** The report's figures an admin sees; the full report stays in staging or the training bucket. */
+function outcomeFigures(report: RunReport, manifestKey?: string): NonNullable<RunOutcome['report']> {
+  return {
+    passed: report.passed,
+    failures: report.failures,
+    patientsOut: report.counts.patientsOut,
+    patientsExcludedForConsent: report.counts.patientsExcludedForConsent,
+    k: report.kAnonymity.kAfter,
+    residualFindings: report.residual.count,
+    ...(manifestKey ? { manifestKey } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,6 +429,11 @@ export async function publishDataset(
     written.push(manifestKey);
     await deps.store.write(input.trainingBucket, manifestKey, JSON.stringify(manifest, null, 2));
     deps.log.info('published dataset', { runId: input.runId, files: files.length, manifestKey });
+    await deps.runs?.finish(input.runId, {
+      status: 'published',
+      finishedAt: deps.now().toISOString(),
+      report: outcomeFigures(report, manifestKey),
+    });
     return { manifestKey, trainingDataUri: `s3://${input.trainingBucket}/${input.datasetPrefix}data/` };
   } catch (err) {
     // Nothing partial stays in the training bucket.
@@ -425,5 +450,7 @@ export async function cleanupStaging(
 ): Promise<CleanupStagingOutput> {
   const deletedObjects = await deps.store.deletePrefix(input.stagingBucket, input.stagingDataPrefix);
   deps.log.info('cleaned staging', { runId: input.runId, deletedObjects });
+  // Reached on every failure path; a validation failure has already recorded its report.
+  await deps.runs?.finish(input.runId, { status: 'failed', finishedAt: deps.now().toISOString() });
   return { deletedObjects };
 }

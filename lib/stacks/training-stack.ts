@@ -10,7 +10,13 @@ import { DeidPipeline, type PipelineTask } from '../constructs/deid-pipeline';
 import { PhiBucket } from '../constructs/phi-bucket';
 import type { SecureFunction } from '../constructs/secure-function';
 import { denyAllExcept, TrainingWall } from '../constructs/training-wall';
-import type { AppTables, FhirDatastoreRef, FunctionNetwork, TrainingPipelineRef } from '../contracts';
+import {
+  type AppTables,
+  type FhirDatastoreRef,
+  type FunctionNetwork,
+  RUNTIME_ENV,
+  type TrainingPipelineRef,
+} from '../contracts';
 import { acknowledge } from '../nag/acknowledge';
 import type { DeploymentNames } from '../naming';
 
@@ -144,6 +150,23 @@ export class TrainingStack extends Stack {
       logKey: this.pipelineKey,
     });
     this.taskFunctions = this.deidPipeline.taskFunctions;
+
+    // The tasks that end a run record its outcome where the admin API reads it (appState):
+    // one conditional UpdateItem on the run's item, nothing else in the table.
+    for (const task of [
+      this.taskFunctions.validateRun,
+      this.taskFunctions.publishDataset,
+      this.taskFunctions.cleanupStaging,
+    ]) {
+      task.function.addEnvironment(RUNTIME_ENV.appStateTable, props.tables.appState.tableName);
+      props.tables.appState.grant(task.role, 'dynamodb:UpdateItem');
+      props.tables.appState.encryptionKey?.grant(
+        task.role,
+        'kms:Decrypt',
+        'kms:Encrypt',
+        'kms:GenerateDataKey',
+      );
+    }
 
     this.trainingWall.admit(this.taskFunctions.publishDataset.role);
     if (this.deidPipeline.customizationRole) this.trainingWall.admit(this.deidPipeline.customizationRole);
