@@ -190,3 +190,84 @@ describe.each(protectedRoutes.map((route) => [`${route.method} ${route.path}`, r
     }
   },
 );
+
+/**
+ * The two refusals a reviewer asks about by name, generated from the route table like the matrix:
+ * a clinician outside the patient's care team (404 and a denied audit event, or break-glass with a
+ * reason), and front-desk staff asking for clinical data (403 before any record is read).
+ */
+describe('minimum necessary, by name', () => {
+  let harness: ApiHarness;
+  let subjects: Subjects;
+  let handler: ReturnType<typeof createApiHandler>;
+  const pluggable = new Set<string>(PLUGGABLE_OPERATION_IDS);
+
+  beforeAll(async () => {
+    harness = await createHarness(dynamo, NOW, 4242);
+    const [own, other] = harness.clinic.patients;
+    subjects = { own: own!, other: other!, freeSlotId: harness.clinic.freeSlotIds[0]! };
+    handler = createApiHandler(harness.ports);
+  });
+
+  const careTeamRoutes = protectedRoutes.filter(
+    (route) => route.compartment === 'care-team' && !pluggable.has(route.operationId),
+  );
+  const clinicalRoutes = protectedRoutes.filter(
+    (route) => route.compartment === 'own-record' || route.compartment === 'care-team',
+  );
+
+  test('the route table has care-team routes to check', () => {
+    expect(careTeamRoutes.length).toBeGreaterThan(0);
+  });
+
+  test.each(careTeamRoutes.map((route) => [route.operationId, route] as const))(
+    '%s: a clinician outside the care team gets 404 and a denied audit event; with a break-glass reason, 200',
+    async (_id, route) => {
+      // The other patient's clinician asks for this patient: a real practitioner, not on the team.
+      const outsider = claimsFor({
+        sub: `outsider-${route.operationId}`,
+        roles: ['clinician'],
+        practitionerId: subjects.other.careTeamPractitionerId,
+      });
+      expect(subjects.other.careTeamPractitionerId).not.toBe(subjects.own.careTeamPractitionerId);
+      const parts = REQUESTS[route.operationId]!.own(subjects);
+      const call = (headers: Record<string, string> = {}) =>
+        handler(apiEvent({ method: route.method, path: parts.path, claims: outsider, headers }));
+      const before = await harness.audit.listForPatient(subjects.own.id);
+
+      const refused = await call();
+      const emergency = await call({ 'X-Break-Glass-Reason': 'Unresponsive in the emergency department' });
+
+      expect(refused.statusCode).toBe(404);
+      expect(emergency.statusCode).toBe(200);
+      const after = await harness.audit.listForPatient(subjects.own.id);
+      expect(after.slice(before.length).map((event) => [event.outcome, event.purpose])).toEqual([
+        ['denied', 'treatment'],
+        ['success', 'break-glass'],
+      ]);
+    },
+  );
+
+  test.each(clinicalRoutes.map((route) => [route.operationId, route] as const))(
+    '%s: staff asking for clinical data get 403 and no record is read or audited',
+    async (_id, route) => {
+      const staff = claimsFor({ sub: `staff-${route.operationId}`, roles: ['staff'] });
+      const parts = REQUESTS[route.operationId]!.own(subjects);
+      const before = await harness.audit.listForPatient(subjects.own.id);
+
+      const response = await handler(
+        apiEvent({
+          method: route.method,
+          path: parts.path,
+          claims: staff,
+          ...(parts.body === undefined ? {} : { body: parts.body }),
+          ...(parts.query ? { query: parts.query } : {}),
+          ...(parts.headers ? { headers: parts.headers } : {}),
+        }),
+      );
+
+      expect(response.statusCode).toBe(403);
+      expect(await harness.audit.listForPatient(subjects.own.id)).toHaveLength(before.length);
+    },
+  );
+});

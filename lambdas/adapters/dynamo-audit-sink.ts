@@ -26,7 +26,22 @@ import { DependencyUnavailable } from '../core/errors';
 import type { AuditEvent, AuditSink, ChainedAuditEvent } from '../core/ports';
 import { isConditionalCheckFailed } from './dynamo-errors';
 
-const MAX_APPEND_ATTEMPTS = 10;
+// Enough for a dozen writers on one chain (each attempt is a Query and a conditional Put); with the
+// capped back-off below the worst case stays around two seconds, inside the 10 s function timeout.
+const MAX_APPEND_ATTEMPTS = 25;
+/**
+ * Full-jitter back-off between contended attempts
+ * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/). Without it, writers
+ * racing for one chain (a mobile app's parallel requests at start-up, staff reading the clinic
+ * schedule) retry in lockstep, and under sustained load some ran out of attempts: 503s.
+ */
+const BACKOFF_BASE_MS = 4;
+const BACKOFF_CAP_MS = 100;
+
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * ceiling)));
+}
 
 export interface DynamoAuditSinkOptions {
   readonly client: DynamoDBDocumentClient;
@@ -109,7 +124,8 @@ export class DynamoAuditSink implements AuditSink {
         return stored;
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
-        // Another writer took this sequence number: re-read the head and try the next one.
+        // Another writer took this sequence number: wait a little, re-read the head, try the next.
+        await backoff(attempt);
       }
     }
     throw new Error(`audit chain ${chain} stayed contended for ${MAX_APPEND_ATTEMPTS} attempts`);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { EmfSecurityMetrics } from '../adapters/emf-security-metrics';
 import {
   type ApiLogger,
+  type ApiPorts,
   createApiHandler,
   createApiTables,
   DynamoAuditSink,
@@ -38,12 +39,21 @@ export interface LocalPortalOptions {
   readonly log?: LocalLog;
   /** The day the synthetic clinic is generated for (default today). */
   readonly today?: Date;
+  /** Origins the API answers CORS for (exact match), as `corsOrigins` in the deployed config; default none. */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * Test seam: replaces or wraps the ports the handler runs on (the hardening suites wrap them with
+   * fault injectors). Called once, at start, with the local adapters and the dynalite instance.
+   */
+  readonly wrapPorts?: (ports: ApiPorts, dynamo: LocalDynamo) => ApiPorts;
 }
 
 export interface LocalPortal {
   readonly baseUrl: string;
   readonly paths: LocalPaths;
   readonly clinic: SyntheticClinic;
+  /** The seeded FHIR store itself (tests inspect what a request wrote, or seed more patients). */
+  readonly fhir: MemoryFhirStore;
   readonly demoUsers: readonly DemoUserCredentials[];
   readonly tables: typeof LOCAL_TABLES;
   /** Signs tokens with the local pool's key (tests build expired and edge-case tokens). */
@@ -78,7 +88,7 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
     const tokenIssuer = new TokenIssuer(signingKey);
 
     const apiLogger = apiLoggerOver(log);
-    const apiHandler = createApiHandler({
+    const localPorts: ApiPorts = {
       fhir,
       audit: new DynamoAuditSink({ client: dynamo.documentClient, tableName: LOCAL_TABLES.auditIndex }),
       idempotency: new DynamoIdempotencyStore({
@@ -90,7 +100,13 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
       logger: apiLogger,
       // Break-glass raises a CloudWatch alarm in AWS; locally the metric line goes to the log.
       metrics: new EmfSecurityMetrics((line) => log('security metric', { emf: line })),
-    });
+    };
+    const apiHandler = createApiHandler(
+      options.wrapPorts ? options.wrapPorts(localPorts, dynamo) : localPorts,
+      {
+        corsOrigins: options.corsOrigins ?? [],
+      },
+    );
 
     const server = createLocalGateway({
       apiHandler,
@@ -98,6 +114,7 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
       authEndpoints: new LocalAuthEndpoints(new LocalAuthService(users, tokenIssuer)),
       jwks: signingKey.jwks,
       log,
+      corsOrigins: options.corsOrigins ?? [],
     });
     const port = await listen(server, options.port ?? DEFAULT_LOCAL_PORT);
     const baseUrl = `http://${LOCAL_HOST}:${port}`;
@@ -109,6 +126,7 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
       baseUrl,
       paths,
       clinic,
+      fhir,
       demoUsers,
       tables: LOCAL_TABLES,
       tokenIssuer,

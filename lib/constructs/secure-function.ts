@@ -4,13 +4,31 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag/acknowledge';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * How every function is bundled (local esbuild, no Docker): one constant so that the benchmarks
+ * (benchmarks/bundles.ts) build exactly what gets deployed.
+ */
+export const SECURE_FUNCTION_BUNDLING = {
+  forceDockerBundling: false,
+  format: OutputFormat.ESM,
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  externalModules: [],
+  // CommonJS dependencies call require(); give the ESM bundle one.
+  banner:
+    "import { createRequire as __wgCreateRequire } from 'node:module'; const require = __wgCreateRequire(import.meta.url);",
+} as const satisfies BundlingOptions;
 
 export interface SecureFunctionProps {
   /** Path of the handler module, relative to the project root (e.g. `lambdas/api/patient.ts`). */
@@ -160,17 +178,9 @@ export class SecureFunction extends Construct {
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
       },
       bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        externalModules: [],
-        // CommonJS dependencies call require(); give the ESM bundle one.
-        banner:
-          "import { createRequire as __wgCreateRequire } from 'node:module'; const require = __wgCreateRequire(import.meta.url);",
+        ...SECURE_FUNCTION_BUNDLING,
+        mainFields: [...SECURE_FUNCTION_BUNDLING.mainFields],
+        externalModules: [...SECURE_FUNCTION_BUNDLING.externalModules],
       },
     });
 

@@ -77,7 +77,7 @@ export class SchedulingService {
     if (!(await this.ledger.claim(request.slotId, { patientId, requestId: context.requestId }))) {
       throw new Conflict('slot-unavailable');
     }
-    let appointment: Appointment;
+    let appointment: Appointment | undefined;
     try {
       const slot = await this.fhir.read('Slot', request.slotId);
       if (slot.status !== 'free') throw new Conflict('slot-unavailable');
@@ -98,7 +98,13 @@ export class SchedulingService {
       });
       await this.fhir.update({ ...slot, status: 'busy' }, { ifMatchVersion: slot.meta?.versionId });
     } catch (error) {
-      // Nothing was booked (or the slot write lost a race): free the claim so the slot stays bookable.
+      // The appointment may exist while its slot write failed (outage, lost race): undo it first,
+      // or the patient would hold a booked appointment on a slot that is still free.
+      if (appointment?.id && !(await this.undoAppointment(appointment.id))) {
+        // The undo failed too: keep the ledger claim, so the slot cannot be booked a second time.
+        throw error instanceof NotFound ? new NotFound('Slot') : error;
+      }
+      // Nothing is booked now: free the claim so the slot stays bookable.
       await this.ledger.release(request.slotId, context.requestId);
       throw error instanceof NotFound ? new NotFound('Slot') : error;
     }
@@ -192,6 +198,16 @@ export class SchedulingService {
       // One clinic-wide event: the schedule spans many patients and is read for operations.
       audit: { resourceType: 'Appointment', action: 'search', purpose: 'operations' },
     };
+  }
+
+  /** Deletes an appointment whose booking failed half-way; false when the store refused that too. */
+  private async undoAppointment(appointmentId: string): Promise<boolean> {
+    try {
+      await this.fhir.delete('Appointment', appointmentId);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async readSchedule(reference: string | undefined): Promise<Schedule | undefined> {

@@ -24,22 +24,23 @@ export const LOCAL_STAGE = 'local';
  */
 export function toProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   const { req, url, match, body, requestId, claims, now } = input;
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Maps, then own properties: a client-chosen name such as `__proto__` must become a key (as it
+  // does when Lambda JSON-parses the event), never reach Object.prototype through `obj[name]`.
+  const headerValues = new Map<string, string[]>();
   for (let index = 0; index + 1 < req.rawHeaders.length; index += 2) {
     const name = req.rawHeaders[index] ?? '';
-    const value = req.rawHeaders[index + 1] ?? '';
-    headers[name] = value;
-    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+    headerValues.set(name, [...(headerValues.get(name) ?? []), req.rawHeaders[index + 1] ?? '']);
   }
+  const headers = lastValues(headerValues);
+  const multiValueHeaders = Object.fromEntries(headerValues);
 
-  const query: Record<string, string> = {};
-  const multiValueQuery: Record<string, string[]> = {};
+  const queryValues = new Map<string, string[]>();
   for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    multiValueQuery[name] = [...(multiValueQuery[name] ?? []), value];
+    queryValues.set(name, [...(queryValues.get(name) ?? []), value]);
   }
-  const hasQuery = Object.keys(query).length > 0;
+  const query = lastValues(queryValues);
+  const multiValueQuery = Object.fromEntries(queryValues);
+  const hasQuery = queryValues.size > 0;
   // API Gateway sends null, not an empty object, when a request has no query string.
   const queryStringParameters = hasQuery ? query : null;
   const multiValueQueryStringParameters = hasQuery ? multiValueQuery : null;
@@ -94,6 +95,10 @@ export function toProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
       stage: LOCAL_STAGE,
     },
   };
+}
+
+function lastValues(values: ReadonlyMap<string, readonly string[]>): Record<string, string> {
+  return Object.fromEntries([...values].map(([name, list]) => [name, list[list.length - 1] ?? '']));
 }
 
 /** `::ffff:127.0.0.1` (IPv4 on a dual-stack socket) as the plain address API Gateway reports. */

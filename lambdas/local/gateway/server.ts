@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { preflightHeaders } from '../../api/http';
 import { ROUTES, type RouteSpec } from '../../api/route-table';
 import type { LocalAuthEndpoints } from '../identity/auth-endpoints';
 import { type LocalLog, silentLog } from '../log';
 import { type LocalCognitoAuthorizer, renderClaimsLikeApiGateway } from './authorizer';
-import { sendJson, sendProblem } from './problem';
+import { securityHeaders, sendJson, sendProblem } from './problem';
 import { toProxyEvent } from './proxy-event';
 import { RouteMatcher } from './route-match';
 
@@ -28,6 +29,8 @@ export interface LocalGatewayOptions {
   readonly log?: LocalLog;
   readonly routes?: readonly RouteSpec[];
   readonly bodyLimitBytes?: number;
+  /** Origins answered in CORS preflights, as the deployed API's mock OPTIONS integration does. */
+  readonly corsOrigins?: readonly string[];
 }
 
 type BodyRead = { readonly kind: 'ok'; readonly body: Buffer } | { readonly kind: 'too-large' };
@@ -73,6 +76,18 @@ export function createLocalGateway(options: LocalGatewayOptions): Server {
     }
 
     const lookup = matcher.lookup(method, url.pathname);
+    if (method === 'OPTIONS' && lookup.kind === 'method-not-allowed') {
+      // In AWS a mock integration answers preflights (lib/constructs/portal-api.ts): no
+      // authorizer, no Lambda, CORS headers only for an allowed origin.
+      await drain(req);
+      const origin = req.headers.origin;
+      res.writeHead(204, {
+        ...securityHeaders(requestId),
+        ...preflightHeaders(typeof origin === 'string' ? origin : undefined, options.corsOrigins ?? []),
+      });
+      res.end();
+      return 'cors-preflight';
+    }
     if (lookup.kind !== 'matched') {
       await drain(req);
       if (lookup.kind === 'method-not-allowed') sendProblem(res, requestId, methodNotAllowed(lookup.allowed));
