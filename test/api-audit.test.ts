@@ -183,4 +183,42 @@ describe('audit in the request path', () => {
     expect(chain).toHaveLength(1);
     expect(chain[0]).toMatchObject({ resourceType: 'Appointment', action: 'read', outcome: 'success' });
   });
+
+  test('a write whose audit event fails is rolled back: consent unchanged, no refill task left behind', async () => {
+    const harness = await createHarness(dynamo, NOW, 14);
+    const failing: AuditSink = {
+      append: async () => {
+        throw new DependencyUnavailable('audit');
+      },
+      listForPatient: async () => [],
+    };
+    const handler = createApiHandler({ ...harness.ports, audit: failing });
+    const working = createApiHandler(harness.ports);
+    const patient = harness.clinic.patients[0]!;
+    const claims = claimsFor({ sub: `sub-${patient.id}`, roles: ['patient'], patientId: patient.id });
+    const consentsBefore = await harness.fhir.search('Consent', { patient: `Patient/${patient.id}` });
+    const tasksBefore = await harness.fhir.search('Task', {});
+
+    const revoke = await handler(
+      apiEvent({ method: 'PUT', path: '/v1/me/consents/research', body: { status: 'revoked' }, claims }),
+    );
+    expect(revoke.statusCode).toBe(503);
+    const consentsAfter = await harness.fhir.search('Consent', { patient: `Patient/${patient.id}` });
+    expect(consentsAfter.map((c) => [c.id, c.status])).toEqual(consentsBefore.map((c) => [c.id, c.status]));
+
+    const medications = await working(apiEvent({ method: 'GET', path: '/v1/me/medications', claims }));
+    const medicationId = (parseBody(medications.body)['medications'] as Array<{ medicationId: string }>)[0]
+      ?.medicationId;
+    if (!medicationId) throw new Error('the synthetic patient has medications');
+    const refill = await handler(
+      apiEvent({
+        method: 'POST',
+        path: `/v1/me/medications/${medicationId}/refill-requests`,
+        body: {},
+        claims,
+      }),
+    );
+    expect(refill.statusCode).toBe(503);
+    expect(await harness.fhir.search('Task', {})).toHaveLength(tasksBefore.length);
+  });
 });

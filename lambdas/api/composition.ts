@@ -15,6 +15,7 @@ import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency-store';
 import { DynamoSlotLedger } from '../adapters/dynamo-slot-ledger';
 import { EmfSecurityMetrics } from '../adapters/emf-security-metrics';
 import { HealthLakeFhirStore } from '../adapters/healthlake-fhir-store';
+import { JournalingFhirStore } from '../core/fhir-write-journal';
 import { PatientCompartmentPolicy } from '../core/policy';
 import type {
   AuditSink,
@@ -57,6 +58,8 @@ export interface ApiPorts {
 }
 
 export interface ApiServices {
+  /** The FHIR store services write through (journaled: see lambdas/core/fhir-write-journal.ts). */
+  readonly fhir: JournalingFhirStore;
   readonly policy: PatientCompartmentPolicy;
   readonly profile: ProfileService;
   readonly scheduling: SchedulingService;
@@ -70,18 +73,21 @@ export interface ApiServices {
 }
 
 export function createServices(ports: ApiPorts): ApiServices {
-  const policy = new PatientCompartmentPolicy(ports.fhir, ports.metrics ?? new EmfSecurityMetrics());
+  // Writes go through the journal so a request whose audit event fails can be rolled back.
+  const fhir = new JournalingFhirStore(ports.fhir);
+  const policy = new PatientCompartmentPolicy(fhir, ports.metrics ?? new EmfSecurityMetrics());
   return {
+    fhir,
     policy,
-    profile: new ProfileService(ports.fhir, policy),
-    scheduling: new SchedulingService(ports.fhir, policy, ports.slotLedger),
-    observations: new ObservationService(ports.fhir, policy),
-    medications: new MedicationService(ports.fhir, policy),
-    intake: new IntakeService(ports.fhir, policy),
-    consents: new ConsentService(ports.fhir, policy),
+    profile: new ProfileService(fhir, policy),
+    scheduling: new SchedulingService(fhir, policy, ports.slotLedger),
+    observations: new ObservationService(fhir, policy),
+    medications: new MedicationService(fhir, policy),
+    intake: new IntakeService(fhir, policy),
+    consents: new ConsentService(fhir, policy),
     accessLog: new AccessLogService(ports.audit, policy),
-    clinician: new ClinicianService(ports.fhir, policy),
-    admin: new AdminService(ports.fhir, ports.users),
+    clinician: new ClinicianService(fhir, policy),
+    admin: new AdminService(fhir, ports.users),
   };
 }
 

@@ -21,6 +21,7 @@ import {
   UnsupportedMediaType,
   ValidationFailed,
 } from '../core/errors';
+import { withFhirWriteJournal } from '../core/fhir-write-journal';
 import type { AccessContext } from '../core/policy';
 import type { AuditEvent, AuditOutcome, AuditSink, AuditTarget, IdempotencyStore } from '../core/ports';
 import type { Audited } from '../core/services/audited';
@@ -227,8 +228,26 @@ function buildHandler(wiring: Wiring | undefined, options: ApiOptions): ApiHandl
           logger.info('request completed', { operationId, requestId, status: answer.statusCode, role });
           return json(answer.statusCode, answer.body);
         }
-        const result = await operation.run(wiring.services, input, context);
-        if (result.audit) await auditWriter.write(result.audit, 'success');
+        const result = await withFhirWriteJournal(async (journal) => {
+          const done = await operation.run(wiring.services, input, context);
+          if (done.audit) {
+            try {
+              await auditWriter.write(done.audit, 'success');
+            } catch (auditError) {
+              // No write may stand unaudited: undo this request's FHIR writes, then answer 503.
+              const notUndone = await journal.rollBack(wiring.services.fhir.inner);
+              if (notUndone > 0) {
+                logger.error('audit failed and a write could not be undone', {
+                  operationId,
+                  requestId,
+                  notUndone,
+                });
+              }
+              throw auditError;
+            }
+          }
+          return done;
+        });
         const body = validateResponse(operation, result, logger, requestId);
         logger.info('request completed', { operationId, requestId, status: operation.successStatus, role });
         return json(operation.successStatus, body);
