@@ -227,6 +227,26 @@ describe('OpenAPI', () => {
     );
   });
 
+  test('plugged-in routes (chat, summary drafts, training runs) are documented with their schemas, not as 501', async () => {
+    const response = await createPublicApiHandler()(apiEvent({ method: 'GET', path: '/openapi.json' }));
+    const document = parseBody(response.body);
+    const paths = document['paths'] as Record<string, Record<string, Record<string, unknown>>>;
+    // Named schemas are $refs into components: inline them for the assertions.
+    const components = JSON.stringify((document['components'] as Record<string, unknown>)['schemas']);
+    const chat = paths['/v1/chat/messages']?.['post'] as Record<string, unknown>;
+    const summary = paths['/v1/patients/{patientId}/summary-drafts']?.['post'] as Record<string, unknown>;
+    const run = paths['/v1/admin/training-runs/{runId}']?.['get'] as Record<string, unknown>;
+    for (const operation of [chat, summary, run])
+      expect(Object.keys(operation['responses'] as object)).not.toContain('501');
+    expect(Object.keys(chat['responses'] as object)).toContain('201');
+    expect(JSON.stringify(chat['requestBody'])).toContain('#/components/schemas/ChatMessageRequest');
+    const schemas = JSON.parse(components) as Record<string, { properties?: Record<string, unknown> }>;
+    expect(Object.keys(schemas['ChatMessageRequest']?.properties ?? {})).toContain('text');
+    expect(JSON.stringify(chat['responses']) + components).toContain('disposition');
+    expect(JSON.stringify(summary['responses']) + components).toContain('reviewRequired');
+    expect(JSON.stringify(run['responses']) + components).toContain('startedAt');
+  });
+
   test('health is public', async () => {
     const response = await createPublicApiHandler({ version: '1.2.3' })(
       apiEvent({ method: 'GET', path: '/v1/health' }),

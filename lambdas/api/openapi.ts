@@ -10,6 +10,7 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { notImplementedOperation, OPERATIONS } from './operations';
+import { type OperationContract, PLUGGABLE_CONTRACTS } from './pluggable-contracts';
 import { ROUTES } from './route-table';
 import { IdempotencyKeyHeader, MAX_BODY_BYTES, ProblemSchema } from './schemas';
 
@@ -32,7 +33,13 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     description:
       'Cognito access token (MFA required). Roles are Cognito groups: patient, clinician, staff, admin.',
   });
-  const operations = new Map(OPERATIONS.map((operation) => [operation.operationId, operation]));
+  const operations = new Map<string, OperationContract>([
+    ...OPERATIONS.map((operation): [string, OperationContract] => [operation.operationId, operation]),
+    ...Object.values(PLUGGABLE_CONTRACTS).map((contract): [string, OperationContract] => [
+      contract.operationId,
+      contract,
+    ]),
+  ]);
 
   for (const route of ROUTES) {
     const isPublic = route.access === 'public';

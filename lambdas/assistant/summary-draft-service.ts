@@ -8,8 +8,6 @@
  * hallucinated finding, and every line here can be traced to its source.
  */
 import type { Condition, Observation, QuestionnaireResponse } from '@medplum/fhirtypes';
-import { z } from 'zod';
-import { FhirId } from '../api/schemas';
 import type { AccessContext, PatientCompartmentPolicy } from '../core/policy';
 import { patientIdOf } from '../core/policy';
 import type { FhirStore } from '../core/ports';
@@ -17,64 +15,9 @@ import type { Audited } from '../core/services/audited';
 import { medicationView } from '../core/services/fhir-views';
 import { buildSeries } from '../core/services/observation-service';
 import type { ConversationStore } from './conversation-store';
-import { DISPOSITIONS } from './types';
+import type { SummaryDraft } from './types';
 
-export const SummaryDraftBody = z
-  .strictObject({
-    /** How far back intake, trends and assistant activity reach. */
-    windowDays: z.number().int().min(7).max(365).optional(),
-  })
-  .meta({ id: 'SummaryDraftRequest' });
-
-const TrendView = z.strictObject({
-  code: z.string(),
-  display: z.string(),
-  unit: z.string().optional(),
-  count: z.number().int(),
-  first: z.number(),
-  last: z.number(),
-  min: z.number(),
-  max: z.number(),
-  direction: z.enum(['rising', 'falling', 'stable', 'insufficient-data']),
-  lastOutsideReferenceRange: z.boolean(),
-  since: z.string(),
-  latest: z.string(),
-});
-
-export const SummaryDraftResponse = z
-  .strictObject({
-    patientId: FhirId,
-    status: z.literal('draft'),
-    reviewRequired: z.literal(true),
-    notice: z.string(),
-    generatedAt: z.string(),
-    generatedBy: z.literal('wellgate-summary-rules'),
-    window: z.strictObject({ from: z.string(), to: z.string() }),
-    activeProblems: z.array(
-      z.strictObject({ conditionId: FhirId, display: z.string(), onset: z.string().optional() }),
-    ),
-    activeMedications: z.array(z.strictObject({ medicationId: FhirId, name: z.string() })),
-    vitalsTrends: z.array(TrendView),
-    labTrends: z.array(TrendView),
-    recentIntake: z.array(
-      z.strictObject({
-        intakeId: FhirId,
-        authored: z.string().optional(),
-        answers: z.array(z.strictObject({ question: z.string(), answer: z.string() })),
-      }),
-    ),
-    assistantActivity: z.strictObject({
-      turns: z.number().int(),
-      byDisposition: z.partialRecord(z.enum(DISPOSITIONS), z.number().int()),
-      emergencyCategories: z.array(z.string()),
-      escalationsToCareTeam: z.number().int(),
-      lastAt: z.string().optional(),
-    }),
-    narrative: z.array(z.string()),
-    sources: z.array(z.strictObject({ resourceType: z.string(), id: FhirId })),
-  })
-  .meta({ id: 'SummaryDraft', description: 'Draft visit-preparation summary; must be reviewed before use' });
-export type SummaryDraft = z.infer<typeof SummaryDraftResponse>;
+export { type SummaryDraft, SummaryDraftBody, SummaryDraftResponse } from './types';
 
 const DEFAULT_WINDOW_DAYS = 90;
 const ACTIVE_CLINICAL = new Set(['active', 'recurrence', 'relapse']);
@@ -124,7 +67,7 @@ export class SummaryDraftService {
 
     const vitalsTrends = trendsOf(vitals);
     const labTrends = trendsOf(labs);
-    const byDisposition: Partial<Record<(typeof DISPOSITIONS)[number], number>> = {};
+    const byDisposition: SummaryDraft['assistantActivity']['byDisposition'] = {};
     for (const record of dispositions)
       byDisposition[record.disposition] = (byDisposition[record.disposition] ?? 0) + 1;
     const emergencyCategories = [...new Set(dispositions.flatMap((d) => d.redFlagCategories))].sort();
@@ -220,7 +163,7 @@ function isVitalSign(observation: Observation): boolean {
   return (observation.category ?? []).some((c) => c.coding?.some((coding) => coding.code === 'vital-signs'));
 }
 
-function trendsOf(observations: readonly Observation[]): z.infer<typeof TrendView>[] {
+function trendsOf(observations: readonly Observation[]): SummaryDraft['vitalsTrends'] {
   return buildSeries(observations).flatMap((series) => {
     const first = series.points[0];
     const last = series.points[series.points.length - 1];

@@ -101,3 +101,61 @@ export type ChatMessageResult = z.infer<typeof ChatMessageResponse>;
 export const STANDING_NOTICE =
   'This assistant does not diagnose or give medicine dosing advice. In an emergency call 911; ' +
   'for a mental-health crisis call or text 988.';
+
+// The clinician's visit-preparation draft (POST /v1/patients/{patientId}/summary-drafts).
+export const SummaryDraftBody = z
+  .strictObject({
+    /** How far back intake, trends and assistant activity reach. */
+    windowDays: z.number().int().min(7).max(365).optional(),
+  })
+  .meta({ id: 'SummaryDraftRequest' });
+
+const TrendView = z.strictObject({
+  code: z.string(),
+  display: z.string(),
+  unit: z.string().optional(),
+  count: z.number().int(),
+  first: z.number(),
+  last: z.number(),
+  min: z.number(),
+  max: z.number(),
+  direction: z.enum(['rising', 'falling', 'stable', 'insufficient-data']),
+  lastOutsideReferenceRange: z.boolean(),
+  since: z.string(),
+  latest: z.string(),
+});
+
+export const SummaryDraftResponse = z
+  .strictObject({
+    patientId: FhirId,
+    status: z.literal('draft'),
+    reviewRequired: z.literal(true),
+    notice: z.string(),
+    generatedAt: z.string(),
+    generatedBy: z.literal('wellgate-summary-rules'),
+    window: z.strictObject({ from: z.string(), to: z.string() }),
+    activeProblems: z.array(
+      z.strictObject({ conditionId: FhirId, display: z.string(), onset: z.string().optional() }),
+    ),
+    activeMedications: z.array(z.strictObject({ medicationId: FhirId, name: z.string() })),
+    vitalsTrends: z.array(TrendView),
+    labTrends: z.array(TrendView),
+    recentIntake: z.array(
+      z.strictObject({
+        intakeId: FhirId,
+        authored: z.string().optional(),
+        answers: z.array(z.strictObject({ question: z.string(), answer: z.string() })),
+      }),
+    ),
+    assistantActivity: z.strictObject({
+      turns: z.number().int(),
+      byDisposition: z.partialRecord(z.enum(DISPOSITIONS), z.number().int()),
+      emergencyCategories: z.array(z.string()),
+      escalationsToCareTeam: z.number().int(),
+      lastAt: z.string().optional(),
+    }),
+    narrative: z.array(z.string()),
+    sources: z.array(z.strictObject({ resourceType: z.string(), id: FhirId })),
+  })
+  .meta({ id: 'SummaryDraft', description: 'Draft visit-preparation summary; must be reviewed before use' });
+export type SummaryDraft = z.infer<typeof SummaryDraftResponse>;
