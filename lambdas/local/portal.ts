@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { EmfSecurityMetrics } from '../adapters/emf-security-metrics';
 import {
   type ApiLogger,
@@ -12,6 +13,7 @@ import {
   DynamoSlotLedger,
   MemoryFhirStore,
 } from '../api';
+import { assistantOperations } from '../assistant';
 import { LOCAL_TABLES, type LocalDynamo, startLocalDynamo } from './dynamodb';
 import { LocalCognitoAuthorizer } from './gateway/authorizer';
 import { createLocalGateway } from './gateway/server';
@@ -26,6 +28,7 @@ import { type LocalLog, silentLog } from './log';
 import { ensureLocalDirs, type LocalPaths, type LocalRuntimeInfo, localPaths } from './paths';
 import { seedFhirStore } from './seed/seed-store';
 import { generateSyntheticClinic, type SyntheticClinic } from './seed/synthetic-clinic';
+import { localTrainingRunOperations } from './training-runs';
 
 export const DEFAULT_LOCAL_PORT = 3000;
 /** Loopback only: local mode serves synthetic PHI-shaped data and demo credentials. */
@@ -101,12 +104,22 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
       // Break-glass raises a CloudWatch alarm in AWS; locally the metric line goes to the log.
       metrics: new EmfSecurityMetrics((line) => log('security metric', { emf: line })),
     };
-    const apiHandler = createApiHandler(
-      options.wrapPorts ? options.wrapPorts(localPorts, dynamo) : localPorts,
-      {
-        corsOrigins: options.corsOrigins ?? [],
+    const ports = options.wrapPorts ? options.wrapPorts(localPorts, dynamo) : localPorts;
+    const appState = { client: dynamo.documentClient, tableName: LOCAL_TABLES.appState };
+    const apiHandler = createApiHandler(ports, {
+      corsOrigins: options.corsOrigins ?? [],
+      // The same plug-ins the assistant and admin functions load in AWS, on local adapters:
+      // the local rules model (no Bedrock) and the training pipeline over folders.
+      operations: {
+        ...assistantOperations({ fhir: ports.fhir, appState, logger: apiLogger, env: {} }),
+        ...localTrainingRunOperations({
+          fhir: ports.fhir,
+          appState,
+          workRoot: join(paths.root, 'training-runs'),
+          logger: apiLogger,
+        }),
       },
-    );
+    });
 
     const server = createLocalGateway({
       apiHandler,

@@ -5,11 +5,12 @@
  */
 import type { Consent } from '@medplum/fhirtypes';
 import { CONSENT_CATEGORIES, type ConsentCategory, type ConsentView } from '../../api/schemas';
+import { CONSENT_CATEGORY_SYSTEM } from '../consent-categories';
 import type { AccessContext, PatientCompartmentPolicy } from '../policy';
 import type { FhirStore } from '../ports';
 import type { Audited } from './audited';
 
-export const CONSENT_CATEGORY_SYSTEM = 'https://wellgate.dev/fhir/CodeSystem/consent-category';
+export { CONSENT_CATEGORY_SYSTEM };
 
 export class ConsentService {
   constructor(

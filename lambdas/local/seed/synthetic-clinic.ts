@@ -1,6 +1,7 @@
 import type {
   Appointment,
   CareTeam,
+  Consent,
   MedicationRequest,
   Observation,
   ObservationReferenceRange,
@@ -10,6 +11,7 @@ import type {
   Schedule,
   Slot,
 } from '@medplum/fhirtypes';
+import { CONSENT_CATEGORY_SYSTEM } from '../../core/consent-categories';
 import { SeededRandom } from './prng';
 
 /**
@@ -26,6 +28,7 @@ export interface SyntheticClinic {
   readonly schedules: readonly Schedule[];
   readonly slots: readonly Slot[];
   readonly appointments: readonly Appointment[];
+  readonly consents: readonly Consent[];
 }
 
 export interface SyntheticClinicOptions {
@@ -193,7 +196,45 @@ export function generateSyntheticClinic(options: SyntheticClinicOptions = {}): S
     schedules,
     slots,
     appointments,
+    consents: seededConsents(patients, today),
   };
+}
+
+/**
+ * Opt-in consents, so local mode shows both sides of each gate: every patient but the second
+ * (demo-patient-2) allows the assistant, and all but the third and fourth allow research use,
+ * so a local training run shows consent exclusion. No random draws: the ids of everything else
+ * stay what they were.
+ */
+function seededConsents(patients: readonly Patient[], today: Date): Consent[] {
+  const granted = (index: number, category: 'ai-assistant' | 'research'): boolean =>
+    category === 'ai-assistant' ? index !== 1 : index !== 2 && index !== 3;
+  const dateTime = new Date(today.getTime() - 30 * DAY_MS).toISOString();
+  return patients.flatMap((patient, index) =>
+    (['ai-assistant', 'research'] as const)
+      .filter((category) => granted(index, category))
+      .map(
+        (category): Consent => ({
+          resourceType: 'Consent',
+          id: `consent-${category}-${patient.id}`,
+          status: 'active',
+          scope: {
+            coding: [
+              {
+                system: 'http://terminology.hl7.org/CodeSystem/consentscope',
+                code: category === 'research' ? 'research' : 'patient-privacy',
+              },
+            ],
+          },
+          category: [{ coding: [{ system: CONSENT_CATEGORY_SYSTEM, code: category }] }],
+          patient: { reference: `Patient/${patient.id}` },
+          dateTime,
+          policyRule: {
+            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }],
+          },
+        }),
+      ),
+  );
 }
 
 /** Every resource, in an order where references point backwards (practitioners first). */
@@ -207,6 +248,7 @@ export function allResources(clinic: SyntheticClinic): Resource[] {
     ...clinic.schedules,
     ...clinic.slots,
     ...clinic.appointments,
+    ...clinic.consents,
   ];
 }
 
