@@ -109,6 +109,12 @@ function buildPathTrie(): Map<string, PathNode> {
 const PATH_TRIE = buildPathTrie();
 
 const ELEMENT_TYPES = new Set<string>(Object.keys(ELEMENT_RULES));
+/**
+ * Per-property lookups run for every key of every resource: a module-local Map (no prototype walk
+ * on a miss, no import accessor in the CommonJS build) instead of the rule table object.
+ */
+const PROPERTY_TYPE: ReadonlyMap<string, ElementType> = new Map(Object.entries(PROPERTY_TYPES));
+const FREE_TEXT: ReadonlySet<string> = FREE_TEXT_PROPERTIES;
 const isElementType = (a: Action | ElementType): a is ElementType => ELEMENT_TYPES.has(a);
 
 /** Finds `"reference":"Patient/<id>"` in the raw line: the patients a resource belongs to. */
@@ -127,6 +133,12 @@ function hasControlCharacters(text: string): boolean {
   return false;
 }
 const DIGIT = /\d/;
+
+function isCodingDisplay(coding: Json | undefined, text: string): boolean {
+  if (!Array.isArray(coding)) return false;
+  for (const c of coding) if (isObject(c) && c['display'] === text) return true;
+  return false;
+}
 const WORD_SEPARATOR = /[^\p{L}\p{N}]+/u;
 
 interface Scrubbed {
@@ -151,6 +163,7 @@ export class DeidEngine {
   /** Coded texts repeat across a patient's resources ("Body mass index"); scrub them once. */
   readonly #scrubCache = new Map<string, Scrubbed>();
   readonly #genericCache = new Map<string, Scrubbed>();
+  readonly #plainText = new Map<string, string>();
   readonly #knownTokens = new WeakMap<readonly KnownIdentifier[], Set<string>>();
 
   constructor(options: EngineOptions) {
@@ -167,7 +180,9 @@ export class DeidEngine {
     this.stats.resourcesIn++;
 
     const patients = new Set<string>();
-    for (const m of line.matchAll(PATIENT_REFERENCE)) patients.add(m[1] as string);
+    // Most lines name no Patient at all (the Patient line itself, Practitioners, Organizations...).
+    if (line.includes('Patient/'))
+      for (const m of line.matchAll(PATIENT_REFERENCE)) patients.add(m[1] as string);
     if (resourceType === 'Patient') {
       const id = str(parsed['id']);
       if (id) patients.add(id);
@@ -270,7 +285,7 @@ export class DeidEngine {
       if (child?.action !== undefined) {
         out = this.#applyRule(child.action, value, key, child, walk);
       } else {
-        const elementType = PROPERTY_TYPES[key];
+        const elementType = PROPERTY_TYPE.get(key);
         if (elementType !== undefined) {
           out = this.#applyElement(elementType, value, walk);
         } else {
@@ -307,6 +322,9 @@ export class DeidEngine {
         return value;
       case 'text':
         if (isObject(value)) return this.#applyElement('Narrative', value, walk);
+        // CodeableConcept.text repeating one of its codings' displays is terminology: the same
+        // string stays in Coding.display (kept by rule), so scrubbing this copy changes nothing.
+        if (typeof value === 'string' && isCodingDisplay(parent['coding'], value)) return value;
         break;
       case 'url':
         // Extension.url and other canonical URLs are definitions, not data; an Attachment.url is
@@ -314,7 +332,7 @@ export class DeidEngine {
         return value;
     }
     if (typeof value === 'string') {
-      if (FREE_TEXT_PROPERTIES.has(key)) return this.#scrub(value, walk);
+      if (FREE_TEXT.has(key)) return this.#scrub(value, walk);
       return looksLikeFhirDate(value) ? toYear(value) : value;
     }
     return this.#walkValue(value, path, walk);
@@ -496,7 +514,16 @@ export class DeidEngine {
   }
 
   #narrative(div: string, walk: Walk): string {
-    const text = this.#scrub(xhtmlToText(div), walk);
+    // Generated narratives repeat across resources; their XHTML → text step is cached like scrubs.
+    let plain = div.length <= 4096 ? this.#plainText.get(div) : undefined;
+    if (plain === undefined) {
+      plain = xhtmlToText(div);
+      if (div.length <= 4096) {
+        if (this.#plainText.size > 10_000) this.#plainText.clear();
+        this.#plainText.set(div, plain);
+      }
+    }
+    const text = this.#scrub(plain, walk);
     return `<div xmlns="http://www.w3.org/1999/xhtml">${escapeXml(text)}</div>`;
   }
 

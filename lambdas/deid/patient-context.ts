@@ -7,11 +7,13 @@
  * - the birth year, for the ages-over-89 rule and the bias report.
  * Holds PHI in memory only for the duration of one task; never serialized.
  */
+
+/** ConsentService writes this category system (lambdas/core/services/consent-service.ts). */
+import { CONSENT_CATEGORY_SYSTEM } from '../core/consent-categories';
 import type { KnownIdentifier, PhiType } from '../phi/types';
 import { asArray, isObject, type Json, type JsonObject, parseReference, str } from './fhir-json';
 
-/** ConsentService writes this category system (lambdas/core/services/consent-service.ts). */
-export const CONSENT_CATEGORY_SYSTEM = 'https://wellgate.dev/fhir/CodeSystem/consent-category';
+export { CONSENT_CATEGORY_SYSTEM };
 
 /** Resource types the context is built from. */
 export const CONTEXT_RESOURCE_TYPES = ['Patient', 'RelatedPerson', 'Consent'] as const;

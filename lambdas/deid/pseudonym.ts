@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /**
  * Keyed HMAC-SHA256 pseudonyms for resource ids, references and identifier values, so links
@@ -8,9 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
  * Without the key, a pseudonym reveals nothing about the identifier it replaces.
  */
 export class Pseudonymizer {
-  /** SHA-256 states after the HMAC inner and outer key blocks (RFC 2104), copied per pseudonym. */
-  readonly #inner: Hash;
-  readonly #outer: Hash;
+  readonly #key: Buffer;
   readonly #cache = new Map<string, Map<string, string>>();
   #cached = 0;
 
@@ -18,11 +16,7 @@ export class Pseudonymizer {
     const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key);
     // 32 bytes is HMAC-SHA256's block-safe minimum for a full-strength key (RFC 2104 section 3).
     if (bytes.length < 32) throw new Error('The pseudonym key must be at least 32 bytes.');
-    // RFC 2104: keys longer than the block are hashed first; then K XOR ipad / opad.
-    const block = Buffer.alloc(64);
-    (bytes.length > 64 ? createHash('sha256').update(bytes).digest() : bytes).copy(block);
-    this.#inner = createHash('sha256').update(block.map((b) => b ^ 0x36));
-    this.#outer = createHash('sha256').update(block.map((b) => b ^ 0x5c));
+    this.#key = bytes;
   }
 
   /**
@@ -37,9 +31,9 @@ export class Pseudonymizer {
     }
     const cached = byValue.get(value);
     if (cached !== undefined) return cached;
-    // HMAC-SHA256 from precomputed key states: the same value as createHmac, without re-keying per call.
-    const inner = this.#inner.copy().update(`${domain}\u0000${value}`).digest();
-    const out = this.#outer.copy().update(inner).digest('hex').slice(0, 32);
+    // One native createHmac call is about twice as fast as copying precomputed inner/outer SHA-256
+    // states (two JS Hash wrappers per call), and gives the same value.
+    const out = createHmac('sha256', this.#key).update(`${domain}\u0000${value}`).digest('hex').slice(0, 32);
     // Ids repeat heavily (every Observation names its Patient and Encounter); the cache is bounded.
     if (++this.#cached > 200_000) {
       this.#cache.clear();

@@ -39,14 +39,15 @@ const VERBAL_CUE =
 const HOME_CUE =
   /\b(?:lives|living|resides|residing|resident|native|born|moved|relocated|home|house|grew\s+up|raised)\s+(?:in|of|to|from)[ \t]+$/iu;
 /** Religious and civic stems of US hospital names: "Holy Cross", "Sacred Heart", "St. Agnes". */
-const FACILITY_STEM = /^(?:holy|sacred|good|saint|st|mercy|our)$/iu;
+const FACILITY_STEM: ReadonlySet<string> = new Set(['holy', 'sacred', 'good', 'saint', 'st', 'mercy', 'our']);
 const CUE =
   /\b(?:seen\s+by|evaluated\s+by|examined\s+by|followed\s+by|referred\s+by|covered\s+by|discussed\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|d\/w|paged|called|consulted|attending|pcp|resident|intern|fellow|covering|surgeon|cardiologist|oncologist|nephrologist|neurologist|pulmonologist|physician|provider|nurse|patient|cc|thanks|thank\s+you|dear|hello|hi)[ \t]*[:,]?[ \t]*$/iu;
 
-const FACILITY_WORD =
-  /^(?:hospital|hosp|clinic|manor|hospice|infirmary|institute|memorial|center|centre|ctr|rehab)$/iu;
+const FACILITY_WORD: ReadonlySet<string> = new Set(
+  'hospital hosp clinic manor hospice infirmary institute memorial center centre ctr rehab'.split(' '),
+);
 /** On upper- or lower-case lines only unambiguous heads count ("go home", "awaiting rehab"). */
-const FACILITY_WORD_STRICT = /^(?:hospital|hosp|infirmary|memorial)$/iu;
+const FACILITY_WORD_STRICT: ReadonlySet<string> = new Set(['hospital', 'hosp', 'infirmary', 'memorial']);
 const FACILITY_STOP = new Set(
   'outside other another this that previous prior osh same home receiving referring sending transferring private local the a an his her their our community psychiatric nursing rehab general state university'.split(
     ' ',
@@ -59,6 +60,39 @@ const AMBIGUOUS_CITIES = new Set(
     ' ',
   ),
 );
+
+/**
+ * The last word each cue regex can end in (lower case, a trailing "'s" and any hyphenated prefix
+ * dropped, as cueWord does): a necessary condition checked before the regex itself.
+ */
+const set = (s: string): ReadonlySet<string> => new Set(s.split(/\s+/u).filter((w) => w.length > 0));
+const TITLE_WORDS = set(
+  'mr mrs ms mx miss dr drs doctor prof professor rev reverend fr atty judge sgt capt officer',
+);
+const RELATION_WORDS =
+  set(`wife husband son sons daughter daughters dtr mother mom father dad brother bro sister sis
+  sibling spouse partner fiance fiancee fiancé fiancée girlfriend boyfriend friend neighbor neighbour niece nephew
+  cousin aunt uncle grandson granddaughter grandmother grandfather grandma grandpa grandchild stepson stepdaughter
+  guardian hcp proxy poa caregiver roommate nok kin sitter companion named is was called`);
+const VERBAL_WORDS = set('with to w for page paged called by');
+const CUE_WORDS =
+  set(`by with to w paged called consulted attending pcp resident intern fellow covering surgeon
+  cardiologist oncologist nephrologist neurologist pulmonologist physician provider nurse patient cc thanks you
+  dear hello hi`);
+const HOME_WORDS = set('in of to from');
+const CUE_LAST_WORDS: ReadonlySet<string> = new Set([
+  ...TITLE_WORDS,
+  ...RELATION_WORDS,
+  ...VERBAL_WORDS,
+  ...CUE_WORDS,
+]);
+const cueWord = (lower: string): string => {
+  const w = lower.replace(/['’]s$/u, '');
+  const cut = Math.max(w.lastIndexOf('-'), w.lastIndexOf("'"), w.lastIndexOf('’'));
+  return cut >= 0 ? w.slice(cut + 1) : w;
+};
+
+const CITY_FIRST_WORDS: ReadonlySet<string> = new Set([...CITIES].map((c) => c.split('_')[0] ?? c));
 
 function caseMode(line: string): CaseMode {
   let upper = 0;
@@ -220,16 +254,25 @@ export function detectNames(text: string, emit: Emit): void {
     const t = tokens[i];
     if (t === undefined) continue;
     // Only the text since the previous word matters for a cue ending right before this word.
-    const before = text.slice(Math.max(0, t.start - 40), t.start);
     const sinceLast = text.slice(prevEnd, t.start);
     prevEnd = t.end;
     if (sinceLast.includes('\n\n')) continue;
+    // Every cue regex ends in a word from a small set (or, for labels, a colon): a Set lookup on the
+    // previous word rules most words out before any regex runs on the text before them.
+    const prev = tokens[i - 1];
+    const cue = prev === undefined ? '' : cueWord(prev.lower);
+    const colon = sinceLast.includes(':');
+    const before =
+      cue !== '' && (CUE_LAST_WORDS.has(cue) || colon) ? text.slice(Math.max(0, t.start - 40), t.start) : '';
+    const cued = before !== '';
     let rule: string | undefined;
-    if (TITLE.test(before) && strongName(t)) rule = 'name-title';
-    else if (LABEL.test(before) && strongName(t)) rule = 'name-label';
-    else if (RELATION.test(before) && relationName(t)) rule = 'name-relation';
-    else if (VERBAL_CUE.test(before) && verbalCueName(t)) rule = 'name-verbal-cue';
-    else if (CUE.test(before) && cueName(t)) rule = 'name-cue';
+    if (cued && TITLE_WORDS.has(cue) && TITLE.test(before) && strongName(t)) rule = 'name-title';
+    else if (cued && colon && LABEL.test(before) && strongName(t)) rule = 'name-label';
+    else if (cued && RELATION_WORDS.has(cue) && RELATION.test(before) && relationName(t))
+      rule = 'name-relation';
+    else if (cued && VERBAL_WORDS.has(cue) && VERBAL_CUE.test(before) && verbalCueName(t))
+      rule = 'name-verbal-cue';
+    else if (cued && CUE_WORDS.has(cue) && CUE.test(before) && cueName(t)) rule = 'name-cue';
     else if (lexiconName(t)) rule = 'name-lexicon';
     else if (namePair(text, tokens, i)) rule = 'name-pair';
     else if (t.cap && !isCommon(t)) {
@@ -327,7 +370,7 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit): void 
     const t = tokens[i];
     if (t === undefined) continue;
     // Facility names: "Calvert Hospital", "KERNAN HOSP", "Sacred Heart Medical Center".
-    if ((t.mode === 'mixed' ? FACILITY_WORD : FACILITY_WORD_STRICT).test(t.text) && i > 0) {
+    if ((t.mode === 'mixed' ? FACILITY_WORD : FACILITY_WORD_STRICT).has(t.lower) && i > 0) {
       let first = i;
       for (let k = 0; k < 3; k++) {
         const prev = tokens[first - 1];
@@ -345,7 +388,7 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit): void 
     }
     // "Holy Cross", "Sacred Heart Memorial", "St. Agnes": stem plus up to two name-like words.
     if (
-      FACILITY_STEM.test(t.text) &&
+      FACILITY_STEM.has(t.lower) &&
       (t.mode !== 'mixed' || t.cap || t.lower === 'holy' || t.lower === 'sacred')
     ) {
       let last = i;
@@ -370,7 +413,10 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit): void 
       }
     }
     // "lives in Hampton": a name-like word after a home cue.
+    const prevWord = tokens[i - 1];
     if (
+      prevWord !== undefined &&
+      HOME_WORDS.has(prevWord.lower) &&
       HOME_CUE.test(text.slice(Math.max(0, t.start - 30), t.start)) &&
       !isCommon(t) &&
       (t.mode !== 'mixed' || t.cap)
@@ -387,7 +433,8 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit): void 
       const b = tokens[last];
       if (b !== undefined) emit('ADDRESS', t.start, b.end, 'place-home');
     }
-    // Cities from the lexicon (one to three words).
+    // Cities from the lexicon (one to three words); most words start no city name.
+    if (!CITY_FIRST_WORDS.has(t.lower.replace(/\.$/u, ''))) continue;
     for (let n = 3; n >= 1; n--) {
       const last = tokens[i + n - 1];
       if (last === undefined) continue;
