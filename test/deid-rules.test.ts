@@ -311,3 +311,22 @@ describe('consent', () => {
     expect(run(e, p)).toBeUndefined();
   });
 });
+
+describe('questionnaire responses', () => {
+  test('the form URL goes, the answers stay scrubbed, and the subject link survives as a pseudonym', () => {
+    const p = patient();
+    const engine = engineFor([p, research(String(p['id']), 'active')]);
+    const out = run(engine, {
+      resourceType: 'QuestionnaireResponse',
+      id: 'qr-1',
+      status: 'completed',
+      questionnaire: 'https://forms.example-clinic.org/Questionnaire/intake|2',
+      subject: { reference: `Patient/${String(p['id'])}` },
+      item: [{ linkId: 'reason', answer: [{ valueString: 'Knee pain since the fall' }] }],
+    });
+    expect(out).toBeDefined();
+    expect(out?.['questionnaire']).toBeUndefined();
+    expect(JSON.stringify(out)).toContain('Knee pain since the fall');
+    expect(JSON.stringify(out)).not.toContain(String(p['id']));
+  });
+});

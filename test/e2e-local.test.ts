@@ -167,15 +167,15 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   getMyAccessLog: { success: 200, request: async () => ({ method: 'GET', path: '/v1/me/access-log' }) },
   sendChatMessage: {
-    success: 'reaches-operation',
+    success: 201,
     request: async () => ({
       method: 'POST',
       path: '/v1/chat/messages',
-      body: { message: 'When is my next visit?' },
+      body: { text: 'When is my next visit?' },
     }),
   },
   draftPatientSummary: {
-    success: 'reaches-operation',
+    success: 200,
     request: async () => ({
       method: 'POST',
       path: `/v1/patients/${patientIdOf(DEMO.patient1)}/summary-drafts`,
@@ -203,11 +203,12 @@ const SCENARIOS: Record<string, Scenario> = {
     }),
   },
   startTrainingRun: {
-    success: 'reaches-operation',
+    success: 201,
     request: async () => ({ method: 'POST', path: '/v1/admin/training-runs', body: {} }),
   },
   getTrainingRun: {
-    success: 'reaches-operation',
+    // An unknown run id: the operation runs and answers 404 (a started run is followed below).
+    success: 404,
     request: async () => ({ method: 'GET', path: `/v1/admin/training-runs/${randomUUID()}` }),
   },
 };
@@ -426,6 +427,69 @@ describe('consents', () => {
     expect((list.body as { consents: Array<{ category: string; status: string }> }).consents).toContainEqual(
       expect.objectContaining({ category: 'ai-assistant', status: 'revoked' }),
     );
+  });
+});
+
+describe('the assistant in local mode', () => {
+  it('answers a consenting patient through the local rules model, and refuses without consent', async () => {
+    const consenting = await harness.send(
+      { method: 'POST', path: '/v1/chat/messages', body: { text: 'Can I book an appointment next week?' } },
+      tokenOf(DEMO.patient1),
+    );
+    expect(consenting.status).toBe(201);
+    expect(consenting.body).toMatchObject({ disposition: expect.any(String), reply: expect.any(String) });
+    expect(JSON.stringify(consenting.body)).toContain('book-appointment');
+
+    // demo-patient-2 never granted ai-assistant consent in the seed.
+    const refused = await harness.send(
+      { method: 'POST', path: '/v1/chat/messages', body: { text: 'Hello' } },
+      tokenOf(DEMO.patient2),
+    );
+    expectProblem(refused, 403);
+    expect((refused.body as { type: string }).type).toContain('ai-consent-required');
+  });
+
+  it('answers an emergency at once, without a model', async () => {
+    const response = await harness.send(
+      {
+        method: 'POST',
+        path: '/v1/chat/messages',
+        body: { text: 'crushing chest pain going down my left arm' },
+      },
+      tokenOf(DEMO.patient1),
+    );
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ disposition: 'emergency' });
+    expect(JSON.stringify(response.body)).toContain('911');
+  });
+});
+
+describe('a training run in local mode', () => {
+  it('starts, runs the de-identification pipeline over the local store, and reports how it ended', async () => {
+    const started = await harness.send(
+      { method: 'POST', path: '/v1/admin/training-runs', body: {} },
+      tokenOf(DEMO.admin),
+    );
+    expect(started.status).toBe(201);
+    const runId = (started.body as { runId: string; status: string }).runId;
+    expect(started.body).toMatchObject({ status: 'started' });
+
+    let run: { status: string; report?: Record<string, unknown> } = { status: 'started' };
+    for (let attempt = 0; attempt < 120 && run.status === 'started'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      run = (
+        await harness.send({ method: 'GET', path: `/v1/admin/training-runs/${runId}` }, tokenOf(DEMO.admin))
+      ).body as typeof run;
+    }
+    expect(['published', 'failed']).toContain(run.status);
+    // Two seeded patients did not consent to research: they are left out whatever the outcome.
+    expect(run.report).toMatchObject({ patientsExcludedForConsent: 2, residualFindings: 0 });
+    if (run.status === 'failed') expect(run.report?.['failures']).toEqual(['k-anonymity']);
+    else
+      expect(run.report).toMatchObject({
+        passed: true,
+        manifestKey: expect.stringContaining('manifest.json'),
+      });
   });
 });
 

@@ -173,7 +173,14 @@ export const RefillRequestResponse = z
 export const IntakeBody = z
   .strictObject({
     appointmentId: FhirId,
-    questionnaire: z.string().min(1).max(500).describe('Canonical URL of the Questionnaire'),
+    questionnaire: z
+      .string()
+      .max(500)
+      .regex(
+        /^(https:\/\/[A-Za-z0-9.-]+(\/[A-Za-z0-9._~%-]+)*(\|[A-Za-z0-9.-]+)?|[A-Za-z0-9][A-Za-z0-9.-]{0,63})$/,
+        "must be the Questionnaire's https canonical URL (optionally |version) or its id",
+      )
+      .describe('Canonical URL of the Questionnaire (or its id)'),
     items: z
       .array(
         z.strictObject({

@@ -143,6 +143,9 @@ export const PATH_RULES: Readonly<Record<string, Action | ElementType>> = {
   'Organization.alias': 'scrub',
   'Location.name': 'scrub',
   'Location.alias': 'scrub',
+  // (N) The form's canonical URL is the client's to choose and a URL (N) by shape; the answers
+  // (walked and scrubbed like any text) are what a training set needs, not which form held them.
+  'QuestionnaireResponse.questionnaire': 'remove',
   // Signatures are biometric-like and carry signer names (P).
   'Provenance.signature': 'remove',
   'Consent.sourceReference': 'walk',
