@@ -192,7 +192,14 @@ describe('stepfunctions/deid-pipeline.asl.json', () => {
     }
     for (const name of ['ExportJobFailed', 'ValidationRejected'])
       expect(states[name]?.Next).toBe('CleanupStaging');
-    expect(states['CleanupStaging']?.Next).toBe('NotifyFailure');
+    // Two cleanup passes: in-flight de-identify invocations may still write after the first.
+    expect(states['CleanupStaging']?.Next).toBe('WaitForStragglers');
+    expect(states['WaitForStragglers']).toMatchObject({
+      Type: 'Wait',
+      Seconds: 900,
+      Next: 'CleanupStragglers',
+    });
+    expect(states['CleanupStragglers']?.Next).toBe('NotifyFailure');
     expect(states['NotifyFailure']?.Next).toBe('RunFailed');
     expect(states['RunFailed']?.Type).toBe('Fail');
   });
@@ -290,7 +297,7 @@ describe('deid pipeline run (aws-local-stepfunctions, task resources replaced by
           Execution: { Id: 'arn:aws:states:us-east-1:111111111111:execution:deid:run-1', Name: 'run-1' },
         },
         overrides: {
-          waitTimeOverrides: { WaitForExport: 0 },
+          waitTimeOverrides: { WaitForExport: 0, WaitForStragglers: 0 },
           taskResourceLocalHandlers: {
             StartExport: record('StartExport', { JobId: 'job-1' }),
             DescribeExport: record('DescribeExport', { ExportJobProperties: { JobStatus: 'COMPLETED' } }),

@@ -350,4 +350,38 @@ describe('npm run pipeline:local: the deployed ASL over folders with the real ta
       stat(path.join(root, 'rejected', 'work', 'export', 'exports', 'run-rejected')),
     ).rejects.toThrow();
   });
+
+  test('a task that fails (not validation) takes the Catch path: staging cleaned, nothing published, run failed', async () => {
+    const broken = {
+      detectPhi: () => {
+        throw new Error('detector crashed');
+      },
+      redactPhi: () => {
+        throw new Error('detector crashed');
+      },
+    };
+    const result = await runLocalPipeline({
+      runs,
+      inDir,
+      outDir: path.join(root, 'crashed', 'out'),
+      workDir: path.join(root, 'crashed', 'work'),
+      keys: new StaticKeySource(PSEUDONYM_KEY),
+      phi: broken,
+      log,
+      runId: 'run-crashed',
+      kAnonymity: 5,
+    });
+    expect(result.status).toBe('failed');
+    expect(result.states).toContain('CleanupStaging');
+    expect(result.states).not.toContain('ValidateRun');
+    expect(result.states).not.toContain('PublishDataset');
+    expect(await filesUnder(path.join(root, 'crashed', 'out'))).toEqual([]);
+    expect(
+      await filesUnder(path.join(root, 'crashed', 'work', 'staging', 'runs', 'run-crashed', 'data')),
+    ).toEqual([]);
+    // Both cleanup passes report the failure; appState keeps the first (DynamoRunStatusRecorder).
+    const statuses = outcomes.filter((o) => o.runId === 'run-crashed').map((o) => o.outcome.status);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(new Set(statuses)).toEqual(new Set(['failed']));
+  });
 });

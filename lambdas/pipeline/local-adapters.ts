@@ -48,14 +48,21 @@ export class LocalFolderStore implements ObjectStore {
     let bytes = 0;
     const out = createWriteStream(`${file}.partial`);
     const chunks = typeof body === 'string' ? [body] : body;
-    for await (const chunk of chunks) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      hash.update(buf);
-      bytes += buf.length;
-      if (!out.write(buf)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    try {
+      for await (const chunk of chunks) {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+        hash.update(buf);
+        bytes += buf.length;
+        if (!out.write(buf)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      }
+      out.end();
+      await finished(out);
+    } catch (error) {
+      // As S3's AbortMultipartUpload: a failed write leaves nothing behind.
+      out.destroy();
+      await rm(`${file}.partial`, { force: true });
+      throw error;
     }
-    out.end();
-    await finished(out);
     // Rename last: a reader never sees half a file (S3 gives the same guarantee).
     await rename(`${file}.partial`, file);
     return { bytes, sha256: hash.digest('hex') };

@@ -210,7 +210,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
           },
         },
         overrides: {
-          waitTimeOverrides: { WaitForExport: 0 },
+          // No export to wait for; stragglers here are in-process promises that settle within moments.
+          waitTimeOverrides: { WaitForExport: 0, WaitForStragglers: 500 },
           taskResourceLocalHandlers: {
             // The export already happened above (exportToFolder).
             StartExport: track('StartExport', async () => ({ JobId: 'local' })),
@@ -228,6 +229,9 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
               Payload: await publishDataset(PublishDatasetInput.parse(payload(input)), deps),
             })),
             CleanupStaging: track('CleanupStaging', async (input) => ({
+              Payload: await cleanupStaging(CleanupStagingInput.parse(payload(input)), deps),
+            })),
+            CleanupStragglers: track('CleanupStragglers', async (input) => ({
               Payload: await cleanupStaging(CleanupStagingInput.parse(payload(input)), deps),
             })),
             StartCustomization: track('StartCustomization', async () => {
