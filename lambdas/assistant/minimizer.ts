@@ -9,7 +9,7 @@
  * the kinds of value that are safe to show the patient again (see REINSERTABLE).
  */
 import type { Patient } from '@medplum/fhirtypes';
-import { detectPhi, type KnownIdentifier, type PhiType } from '../phi';
+import { detectPhi, type KnownIdentifier, type PhiType } from '../phi/light';
 
 /** Placeholder kinds: the PHI types, plus context values the assistant adds itself. */
 export type PlaceholderType = PhiType | 'CLINICIAN';

@@ -4,64 +4,81 @@
  * given name or surname that is not also an English word can be taken on its own.
  *
  * Sources (npm, MIT): `humannames` (~197K given names and surnames) and `an-array-of-english-words`
- * (~275K words). Together they add about 6.3 MB of JSON to a bundle that imports lambdas/phi; they
- * are parsed and turned into Sets once per process, at module load (tens of milliseconds of a cold
- * start), never per call.
+ * (~275K words). Together they add about 6.3 MB of JSON to a bundle, so only the dictionary entry
+ * (lambdas/phi/index.ts) imports this file; lambdas/phi/light.ts does not, and its callers bundle
+ * none of it.
+ *
+ * Both lists are loaded with a `require` inside a function, on the first lookup rather than at
+ * module load: a bundler wraps a required module in a function, which V8 only pre-parses at load,
+ * so a cold start that never detects names (health checks, a consent-only run) never pays for the
+ * full parse. Neither list is copied into a Set: lookups run on the parsed array and object.
  */
-import englishWords from 'an-array-of-english-words';
-import humanNames from 'humannames';
-import { CLINICAL_WORDS, COMMON_WORDS } from './lexicon';
+import { CLINICAL_ABBREVIATIONS, CLINICAL_WORDS, COMMON_WORDS } from './lexicon';
+import type { WordDictionary } from './names';
 
-const words = (s: string): Set<string> => new Set(s.trim().split(/\s+/u));
+export { CLINICAL_ABBREVIATIONS };
+
+let english: readonly string[] | undefined;
+let names: Readonly<Record<string, number>> | undefined;
 
 /**
- * Clinical shorthand, drug names and device eponyms that the English list lacks and the name list
- * happens to hold ("hr", "neo", "vanco", "hickman"): generic vocabulary of any clinical note, kept
- * here so neither the name test nor the unknown-word test takes them for identifiers.
+ * The English list is sorted (JS string order) and lower case, so membership is a binary search on
+ * the array the bundle already holds: no 275K-entry Set to build (tens of milliseconds and ~15 MB
+ * of heap at cold start). Results are memoized, since a note's words repeat.
  */
-export const CLINICAL_ABBREVIATIONS = words(`
-abd abg abgs abx ac ace acls ada adl adls afib aflutter alb alk amio amt amts anc ap apap aptt ards arf art
-asa asap atb ativan atl av avr avss bal bbs bid bilat bili bipap bm bmp bp bpm br brady bs bun bx cabg cad
-cath cbc cc ccu chf chol ci cipro ck cmp cmv co copd cp cpap cpr cr crea creat crrt cs csf ct cta cv cva cvl
-cvp cx cxr dc dec dispo dk dm dnr dni dopp dsd dvt dx ecg echo ed eeg egd ekg endo ent esp ett ew ext fen
-ffp fi fio fr fs fx gi gluc gt gtt gu hct hd hep hgb hob hosp hr hrs htn huo hx iabp icd icu ie ij im inr
-io ir iv ivf jp jvd kcl kub lasix le lente levo lft lfts lg ll loc lopressor lue lul lll maint map mcg meq
-mech mg mi micu min mins mivf mn mr mri ms mso mt mvr nad neb neo neph ng ngt nh nicu nitro nkda noc npo
-nrb ns nsg nsr ntg oob or osa ot pa paline pacu pao pca pcwp pe peep peg perl perla perrl perrla picc picu
-plt pm pna po pr prbc prn ps psv pt ptt pvc qd qhs qid ra raf rbc resp ri riss rll rm rn ros rr rt rue rul
-rx sa sao sat sats sbp sc sero sicu sig simv sl sm sob sr svr sx sxn sys tc tee tf th thurs tid tlc tol
-tpn trach tv tx uo uop uti va vanco vap vat vent vm vo vs vss vt vue wbc wnl
-cordis doppler fick hickman quinton shiley passy muir hoyer bair ganz kling genta colace contin supp vit
-aug sept oct nov jan feb mar apr jun jul
-monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu fri sat sun
-carevue careview flowsheet overnoc osh usoh pcu csru vicu micu pmicu cvvh cvvhd sb ph pmh imv ep gsh midnoc vtach mgso angio eval vea bil pearla venti zoll chem prox coord dept anest
-`);
+function isEnglishWord(lower: string): boolean {
+  if (english === undefined) {
+    // A plain `import` would be hoisted to module load (see the header); the package is a JSON array.
+    english = require('an-array-of-english-words') as readonly string[];
+  }
+  let lo = 0;
+  let hi = english.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const w = english[mid] as string;
+    if (w === lower) return true;
+    if (w < lower) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
 
-const ENGLISH: ReadonlySet<string> = new Set(englishWords);
+const unknownMemo = new Map<string, boolean>();
 
 /** True for a word that a reader would not find in an English or clinical dictionary. */
 export function isUnknownWord(lower: string): boolean {
-  return (
-    !ENGLISH.has(lower) &&
-    !CLINICAL_ABBREVIATIONS.has(lower) &&
-    !CLINICAL_WORDS.has(lower) &&
-    !COMMON_WORDS.has(lower)
-  );
+  let unknown = unknownMemo.get(lower);
+  if (unknown === undefined) {
+    unknown =
+      !CLINICAL_ABBREVIATIONS.has(lower) &&
+      !CLINICAL_WORDS.has(lower) &&
+      !COMMON_WORDS.has(lower) &&
+      !isEnglishWord(lower);
+    // Bounded: a long run over many notes must not grow the memo without limit.
+    if (unknownMemo.size >= 100_000) unknownMemo.clear();
+    unknownMemo.set(lower, unknown);
+  }
+  return unknown;
 }
 
 /**
- * Given names and surnames (lower case, three letters or more) that are not English words or
- * clinical shorthand: "suzette", "kowalczyk", but not "will", "rose" or "neo".
+ * A given name or surname (lower case, three letters or more) that is not an English word or
+ * clinical shorthand: "suzette", "kowalczyk", but not "will", "rose" or "neo". The package is a JSON
+ * object keyed by the name with an initial capital ("Suzette"; every key has that form), so the
+ * object the bundle already holds is the lookup table and no Set of 197K names is built.
  */
-export const DISTINCT_NAMES: ReadonlySet<string> = (() => {
-  const out = new Set<string>();
-  for (const name of Object.keys(humanNames)) {
-    if (name.length < 3) continue;
-    const lower = name.toLowerCase();
-    if (isUnknownWord(lower)) out.add(lower);
+export function isDistinctName(lower: string): boolean {
+  if (lower.length < 3) return false;
+  if (names === undefined) {
+    // See isEnglishWord for why `require`.
+    names = require('humannames') as Readonly<Record<string, number>>;
   }
-  return out;
-})();
+  const key = (lower[0] as string).toUpperCase() + lower.slice(1);
+  return Object.hasOwn(names, key) && isUnknownWord(lower);
+}
 
 /** True for an English word (lower case), e.g. to tell "Harbor" from "Quartermain". */
-export const isEnglish = (lower: string): boolean => ENGLISH.has(lower);
+export const isEnglish = (lower: string): boolean => isEnglishWord(lower);
+
+/** The dictionary-backed word tests the name and place detectors use (lambdas/phi/index.ts). */
+export const WORD_DICTIONARIES: WordDictionary = { isUnknownWord, isDistinctName };

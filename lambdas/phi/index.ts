@@ -3,143 +3,31 @@
  * chat minimizer, the free-text de-identifier and the pipeline's residual scan all call this.
  * Pure TypeScript, no I/O, no AWS imports; spans carry rule names, never matched values, so a
  * caller can log or report them.
+ *
+ * This entry adds the large public dictionaries (dictionaries.ts: names that are no English word,
+ * unknown words after a place cue) and is what de-identification uses: the engine, the pipeline's
+ * residual scan, `npm run deid` and the evaluation. lambdas/phi/light.ts has the same API and
+ * detectors without them, for callers whose bundle size and cold start matter more.
  */
-import { detectKnown } from './known';
-import { detectNames } from './names';
-import { detectPatterns, type Emit } from './patterns';
-import { type DetectOptions, type KnownIdentifier, PHI_TYPES, type PhiSpan, type PhiType } from './types';
+import { createPhiDetector } from './detect';
+import { WORD_DICTIONARIES } from './dictionaries';
 
-export type { DetectOptions, KnownIdentifier, PhiSpan, PhiType };
-export { PHI_TYPES };
+export {
+  type PhiDetectorApi,
+  placeholder,
+  type Redaction,
+  type RedactOptions,
+} from './detect';
+export { type DetectOptions, type KnownIdentifier, PHI_TYPES, type PhiSpan, type PhiType } from './types';
 
-/**
- * When spans overlap, the merged span takes the type of the most specific detector: a known value
- * beats a pattern, a pattern with a fixed shape beats a name guess.
- */
-const PRIORITY: Readonly<Record<PhiType, number>> = {
-  SSN: 10,
-  EMAIL: 10,
-  URL: 9,
-  IP: 9,
-  PHONE: 8,
-  FAX: 8,
-  MRN: 7,
-  HEALTH_PLAN_ID: 7,
-  ACCOUNT: 7,
-  LICENSE: 7,
-  VEHICLE_ID: 7,
-  DEVICE_ID: 7,
-  BIOMETRIC_ID: 7,
-  PHOTO: 7,
-  OTHER_ID: 6,
-  DATE: 6,
-  AGE: 6,
-  ZIP: 5,
-  ADDRESS: 4,
-  NAME: 3,
-};
-
-interface Candidate extends PhiSpan {
-  readonly known: boolean;
-}
-
-const better = (a: Candidate, b: Candidate): boolean => {
-  if (a.known !== b.known) return a.known;
-  const pa = PRIORITY[a.type];
-  const pb = PRIORITY[b.type];
-  if (pa !== pb) return pa > pb;
-  return a.end - a.start > b.end - b.start;
-};
-
-/**
- * Merges overlapping candidates into non-overlapping spans covering their union, so a redaction
- * never leaves part of an identifier behind.
- */
-function resolve(candidates: Candidate[]): PhiSpan[] {
-  candidates.sort((a, b) => a.start - b.start || b.end - a.end);
-  const out: PhiSpan[] = [];
-  let cur: Candidate | undefined;
-  let best: Candidate | undefined;
-  for (const c of candidates) {
-    if (cur !== undefined && best !== undefined && c.start < cur.end) {
-      if (c.end > cur.end) cur = { ...cur, end: c.end };
-      if (better(c, best)) best = c;
-      continue;
-    }
-    if (cur !== undefined && best !== undefined)
-      out.push({ type: best.type, start: cur.start, end: cur.end, rule: best.rule });
-    cur = c;
-    best = c;
-  }
-  if (cur !== undefined && best !== undefined)
-    out.push({ type: best.type, start: cur.start, end: cur.end, rule: best.rule });
-  return out;
-}
+const phi = createPhiDetector(WORD_DICTIONARIES);
 
 /**
  * Finds identifiers in free text. Returns non-overlapping spans sorted by start; `[start, end)` are
  * UTF-16 offsets into `text`.
  */
-export function detectPhi(text: string, options: DetectOptions = {}): PhiSpan[] {
-  if (text.length === 0) return [];
-  const candidates: Candidate[] = [];
-  const emitWith =
-    (known: boolean): Emit =>
-    (type, start, end, rule) => {
-      // Trim surrounding whitespace so a placeholder never swallows a line break.
-      let s = start;
-      let e = end;
-      while (s < e && /\s/u.test(text[s] ?? '')) s++;
-      while (e > s && /\s/u.test(text[e - 1] ?? '')) e--;
-      if (e > s) candidates.push({ type, start: s, end: e, rule, known });
-    };
-  detectPatterns(text, emitWith(false), options.bareYears === true);
-  detectNames(text, emitWith(false));
-  if (options.known !== undefined && options.known.length > 0)
-    detectKnown(text, options.known, emitWith(true));
-  const spans = resolve(candidates);
-  if (options.types === undefined) return spans;
-  const wanted = new Set(options.types);
-  return spans.filter((s) => wanted.has(s.type));
-}
-
+export const detectPhi = phi.detectPhi;
 /** True when `text` holds at least one identifier (the residual scan and log checks). */
-export function containsPhi(text: string, options: DetectOptions = {}): boolean {
-  return detectPhi(text, options).length > 0;
-}
-
-/** The typed placeholder that replaces a span: `[NAME]`, `[DATE]`, `[PHONE]`... */
-export const placeholder = (type: PhiType): string => `[${type}]`;
-
-export interface RedactOptions extends DetectOptions {
-  /**
-   * Replacement for one span (default: its typed placeholder). Receives the span and the original
-   * text it covers, e.g. to keep a date's year; it must return a replacement for the whole span.
-   */
-  readonly replace?: (span: PhiSpan, original: string) => string;
-}
-
-export interface Redaction {
-  readonly text: string;
-  /** Spans in the ORIGINAL text's offsets. */
-  readonly spans: PhiSpan[];
-}
-
+export const containsPhi = phi.containsPhi;
 /** Replaces every identifier with a typed placeholder (never a partial string). */
-export function redactPhi(text: string, options: RedactOptions = {}): Redaction {
-  const spans = detectPhi(text, options);
-  if (spans.length === 0) return { text, spans };
-  const parts: string[] = [];
-  let at = 0;
-  for (const span of spans) {
-    parts.push(text.slice(at, span.start));
-    parts.push(
-      options.replace !== undefined
-        ? options.replace(span, text.slice(span.start, span.end))
-        : placeholder(span.type),
-    );
-    at = span.end;
-  }
-  parts.push(text.slice(at));
-  return { text: parts.join(''), spans };
-}
+export const redactPhi = phi.redactPhi;

@@ -3,9 +3,37 @@
  * so capitalisation is only trusted on lines written in mixed case; elsewhere a name needs a cue
  * (a title, a relation word, a field label, a credential after it) or the name lexicon.
  */
-import { CLINICAL_ABBREVIATIONS, DISTINCT_NAMES, isUnknownWord } from './dictionaries';
-import { AMBIGUOUS_NAMES, CITIES, CLINICAL_WORDS, COMMON_WORDS, FIRST_NAMES, LAST_NAMES } from './lexicon';
+import {
+  AMBIGUOUS_NAMES,
+  CITIES,
+  CLINICAL_ABBREVIATIONS,
+  CLINICAL_WORDS,
+  COMMON_WORDS,
+  FIRST_NAMES,
+  LAST_NAMES,
+} from './lexicon';
 import type { Emit } from './patterns';
+
+/**
+ * Word tests backed by large dictionaries (lambdas/phi/dictionaries.ts). Injected so one detector
+ * serves both entries: lambdas/phi/index.ts passes the real lists, lambdas/phi/light.ts passes
+ * NO_DICTIONARY and its bundle carries none of the 6 MB.
+ */
+export interface WordDictionary {
+  /** A word (lower case) in no English or clinical dictionary: "quillbrook", not "harbor". */
+  isUnknownWord(lower: string): boolean;
+  /** A given name or surname (lower case) that is no English word: "suzette", not "will". */
+  isDistinctName(lower: string): boolean;
+}
+
+/**
+ * Without the lists no word counts as unknown and no name as distinct: only the compact lexicons,
+ * cues and capitalisation find names and sites, so the light entry misses some but adds no guesses.
+ */
+export const NO_DICTIONARY: WordDictionary = {
+  isUnknownWord: () => false,
+  isDistinctName: () => false,
+};
 
 type CaseMode = 'mixed' | 'upper' | 'lower';
 
@@ -17,6 +45,8 @@ interface Token {
   readonly mode: CaseMode;
   /** Capitalised word in a mixed-case line ("Smith", "McDonald", "O'Neil"). */
   readonly cap: boolean;
+  /** A given name or surname that is no English word (WordDictionary.isDistinctName), looked up once. */
+  readonly distinct: boolean;
 }
 
 const WORD = /\p{L}(?:[\p{L}'’-]{0,40}\p{L})?/gu;
@@ -107,7 +137,7 @@ function caseMode(line: string): CaseMode {
   return 'mixed';
 }
 
-function tokenize(text: string): Token[] {
+function tokenize(text: string, dict: WordDictionary): Token[] {
   const tokens: Token[] = [];
   for (const line of text.matchAll(LINE)) {
     const mode = caseMode(line[0]);
@@ -117,14 +147,23 @@ function tokenize(text: string): Token[] {
       const rest = word.slice(1);
       const cap = mode === 'mixed' && first !== first.toLowerCase() && rest !== rest.toUpperCase();
       const start = line.index + w.index;
-      tokens.push({ start, end: start + word.length, text: word, lower: word.toLowerCase(), mode, cap });
+      const lower = word.toLowerCase();
+      tokens.push({
+        start,
+        end: start + word.length,
+        text: word,
+        lower,
+        mode,
+        cap,
+        distinct: dict.isDistinctName(lower),
+      });
     }
   }
   return tokens;
 }
 
 const isLexiconName = (t: Token): boolean =>
-  FIRST_NAMES.has(t.lower) || LAST_NAMES.has(t.lower) || DISTINCT_NAMES.has(t.lower);
+  FIRST_NAMES.has(t.lower) || LAST_NAMES.has(t.lower) || t.distinct;
 const isCommon = (t: Token): boolean =>
   COMMON_WORDS.has(t.lower) || CLINICAL_WORDS.has(t.lower) || CLINICAL_ABBREVIATIONS.has(t.lower);
 /** Upper-case initialisms ("ICU", "CABG") read as words, not names, on mixed-case lines. */
@@ -175,7 +214,7 @@ function lexiconName(t: Token): boolean {
   if (AMBIGUOUS_NAMES.has(t.lower) || isCommon(t) || isAcronym(t)) return false;
   // A name that is no English word needs no capital: notes are often typed in one case throughout.
   // A name that is no English word, capitalised where case means something ("Suzette").
-  if (t.mode === 'mixed' && t.cap && DISTINCT_NAMES.has(t.lower)) return true;
+  if (t.mode === 'mixed' && t.cap && t.distinct) return true;
   if (t.mode === 'mixed') return t.cap && isLexiconName(t);
   if (t.mode === 'upper') return FIRST_NAMES.has(t.lower);
   return false;
@@ -192,7 +231,7 @@ function namePair(text: string, tokens: readonly Token[], i: number): boolean {
   const next = tokens[i + 1];
   if (t === undefined || next === undefined || t.mode === 'mixed') return false;
   if (!/^[ \t]{1,2}$/u.test(gap(text, t, next))) return false;
-  const distinct = (x: Token): boolean => DISTINCT_NAMES.has(x.lower) && !isCommon(x);
+  const distinct = (x: Token): boolean => x.distinct && !isCommon(x);
   const named = (x: Token): boolean =>
     (isLexiconName(x) && !AMBIGUOUS_NAMES.has(x.lower) && !isCommon(x)) || distinct(x);
   return (distinct(t) && named(next)) || (named(t) && distinct(next));
@@ -235,8 +274,8 @@ function extendName(text: string, tokens: readonly Token[], i: number, strong: b
   return [first, last];
 }
 
-export function detectNames(text: string, emit: Emit): void {
-  const tokens = tokenize(text);
+export function detectNames(text: string, emit: Emit, dict: WordDictionary): void {
+  const tokens = tokenize(text, dict);
   const emitName = (i: number, rule: string): number => {
     const [first, last] = extendName(
       text,
@@ -307,7 +346,7 @@ export function detectNames(text: string, emit: Emit): void {
       if (last !== undefined) prevEnd = last.end;
     }
   }
-  detectPlaces(text, tokens, emit);
+  detectPlaces(text, tokens, emit, dict);
 }
 
 /** A move between care sites: the next unusual word names the site ("transferred to Kessler"). */
@@ -322,15 +361,15 @@ const SITE_AFTER =
 
 const PLACE_PREPOSITIONS = new Set(['to', 'into', 'from', 'at', 'in', 'the']);
 
-function isSiteWord(t: Token): boolean {
+function isSiteWord(t: Token, dict: WordDictionary): boolean {
   if (t.text.length < 2 || /['’]/u.test(t.text)) return false;
-  if (HOSPITAL_ABBR.test(t.text) && isUnknownWord(t.lower)) return true;
+  if (HOSPITAL_ABBR.test(t.text) && dict.isUnknownWord(t.lower)) return true;
   if (t.mode === 'mixed' ? isAcronym(t) : false) return false;
   if (isCommon(t) || AMBIGUOUS_NAMES.has(t.lower)) return false;
-  return isUnknownWord(t.lower) || t.cap;
+  return dict.isUnknownWord(t.lower) || t.cap;
 }
 
-function detectSites(text: string, tokens: readonly Token[], emit: Emit): void {
+function detectSites(text: string, tokens: readonly Token[], emit: Emit, dict: WordDictionary): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t === undefined || t.text.length < 2) continue;
@@ -342,19 +381,19 @@ function detectSites(text: string, tokens: readonly Token[], emit: Emit): void {
     const before = text.slice(Math.max(0, t.start - 40), t.start);
     const after = text.slice(t.end, t.end + 12);
     let site = false;
-    if (!cued) site = isUnknownWord(t.lower) && SITE_AFTER.test(after) && !/^[ \t]*\d/u.test(after);
-    else if (MOTION_CUE.test(before)) site = isSiteWord(t);
+    if (!cued) site = dict.isUnknownWord(t.lower) && SITE_AFTER.test(after) && !/^[ \t]*\d/u.test(after);
+    else if (MOTION_CUE.test(before)) site = isSiteWord(t, dict);
     else if (WEAK_PLACE_CUE.test(before))
       site =
-        (HOSPITAL_ABBR.test(t.text) && isUnknownWord(t.lower)) ||
-        (SITE_AFTER.test(after) && isSiteWord(t) && !DISTINCT_NAMES.has(t.lower));
+        (HOSPITAL_ABBR.test(t.text) && dict.isUnknownWord(t.lower)) ||
+        (SITE_AFTER.test(after) && isSiteWord(t, dict) && !t.distinct);
     if (!site) continue;
     let last = i;
     const next = tokens[i + 1];
     if (
       next !== undefined &&
       /^[ \t]$/u.test(gap(text, t, next)) &&
-      isSiteWord(next) &&
+      isSiteWord(next, dict) &&
       !HOSPITAL_ABBR.test(next.text)
     )
       last++;
@@ -364,8 +403,8 @@ function detectSites(text: string, tokens: readonly Token[], emit: Emit): void {
   }
 }
 
-function detectPlaces(text: string, tokens: readonly Token[], emit: Emit): void {
-  detectSites(text, tokens, emit);
+function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: WordDictionary): void {
+  detectSites(text, tokens, emit, dict);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t === undefined) continue;

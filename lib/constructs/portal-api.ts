@@ -12,6 +12,7 @@ import { FUNCTION_GROUPS, type FunctionGroup, ROUTES, type RouteSpec } from '../
 import type { WellgateConfig } from '../config';
 import type { AppTables, FhirDatastoreRef, FunctionNetwork, TrainingPipelineRef } from '../contracts';
 import { RUNTIME_ENV } from '../contracts';
+import { CORS_ALLOWED_HEADER_NAMES } from '../../lambdas/api/http';
 import { acknowledge } from '../nag/acknowledge';
 import { LogEncryptionKey } from './log-encryption-key';
 import { SecureFunction } from './secure-function';
@@ -292,7 +293,7 @@ export class PortalApi extends Construct {
         const preflight = resource.addCorsPreflight({
           allowOrigins: settings.corsOrigins,
           allowMethods: methods,
-          allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+          allowHeaders: [...CORS_ALLOWED_HEADER_NAMES],
           allowCredentials: false,
           maxAge: Duration.hours(1),
         });
