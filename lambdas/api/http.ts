@@ -10,7 +10,12 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** Request headers a browser client may send; API Gateway's preflight answers the same list. */
-export const CORS_ALLOWED_HEADER_NAMES = ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Break-Glass-Reason'] as const;
+export const CORS_ALLOWED_HEADER_NAMES = [
+  'Authorization',
+  'Content-Type',
+  'Idempotency-Key',
+  'X-Break-Glass-Reason',
+] as const;
 export const CORS_ALLOWED_HEADERS = CORS_ALLOWED_HEADER_NAMES.join(', ');
 
 /** CORS headers when `origin` is exactly one of the allowed origins; nothing otherwise. */

@@ -252,6 +252,10 @@ function buildHandler(wiring: Wiring | undefined, options: ApiOptions): ApiHandl
         logger.info('request completed', { operationId, requestId, status: operation.successStatus, role });
         return json(operation.successStatus, body);
       } catch (error) {
+        if (error instanceof Conflict && error.target) {
+          // A refused write to a patient's record is still an access attempt: recorded, outcome "refused".
+          await auditWriter.write(error.target, 'refused');
+        }
         if (error instanceof CompartmentAccessDenied) {
           // Record the refusal first: if that fails, the caller gets 503, never a silent 404.
           await auditWriter.write(

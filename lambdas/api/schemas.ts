@@ -224,7 +224,7 @@ export const AccessLogResponse = z
         recordType: z.string(),
         action: z.string(),
         purpose: z.string(),
-        outcome: z.enum(['success', 'denied']),
+        outcome: z.enum(['success', 'denied', 'refused']),
       }),
     ),
   })

@@ -1,3 +1,4 @@
+import type { AuditTarget } from './ports';
 /**
  * Typed domain errors. Services and adapters throw these; `api/problems.ts` is the one place that
  * maps them to HTTP (RFC 9457 problem+json). Messages here are for operators and never reach a
@@ -70,7 +71,14 @@ export type ConflictReason =
 
 export class Conflict extends Error {
   readonly kind = 'conflict' as const;
-  constructor(readonly reason: ConflictReason) {
+  /**
+   * @param target when the refused write was aimed at a patient's record, what it was aimed at:
+   *   the router records the attempt as an audit event with outcome "refused".
+   */
+  constructor(
+    readonly reason: ConflictReason,
+    readonly target?: AuditTarget,
+  ) {
     super(`Conflict: ${reason}`);
   }
 }

@@ -38,7 +38,8 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_PURPOSES = ['patient-request', 'treatment', 'break-glass', 'operations'] as const;
 export type AuditPurpose = (typeof AUDIT_PURPOSES)[number];
 
-export type AuditOutcome = 'success' | 'denied';
+/** `refused`: an authorized write the record's state turned down (a slot already taken). */
+export type AuditOutcome = 'success' | 'denied' | 'refused';
 
 /** One audit event as the application describes it; the sink adds the chain fields. */
 export interface AuditEvent {

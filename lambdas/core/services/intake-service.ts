@@ -40,7 +40,14 @@ export class IntakeService {
     );
     const startsLater =
       appointment.start !== undefined && Date.parse(appointment.start) > context.now.getTime();
-    if (!UPCOMING.has(appointment.status) || !startsLater) throw new Conflict('appointment-not-upcoming');
+    if (!UPCOMING.has(appointment.status) || !startsLater) {
+      throw new Conflict('appointment-not-upcoming', {
+        patientId,
+        resourceType: 'QuestionnaireResponse',
+        action: 'create',
+        purpose: 'patient-request',
+      });
+    }
     const response = await this.fhir.create<QuestionnaireResponse>({
       resourceType: 'QuestionnaireResponse',
       status: 'completed',

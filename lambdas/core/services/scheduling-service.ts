@@ -74,13 +74,20 @@ export class SchedulingService {
     request: { slotId: string; reason: string },
   ): Promise<Audited<AppointmentView>> {
     const patientId = this.policy.ownPatientId(context);
+    const attempt = {
+      patientId,
+      resourceType: 'Slot',
+      resourceId: request.slotId,
+      action: 'create',
+      purpose: 'patient-request',
+    } as const;
     if (!(await this.ledger.claim(request.slotId, { patientId, requestId: context.requestId }))) {
-      throw new Conflict('slot-unavailable');
+      throw new Conflict('slot-unavailable', attempt);
     }
     let appointment: Appointment | undefined;
     try {
       const slot = await this.fhir.read('Slot', request.slotId);
-      if (slot.status !== 'free') throw new Conflict('slot-unavailable');
+      if (slot.status !== 'free') throw new Conflict('slot-unavailable', attempt);
       const schedule = slot.schedule ? await this.readSchedule(slot.schedule.reference) : undefined;
       const practitioner = schedule?.actor?.find((a) => a.reference?.startsWith('Practitioner/'));
       appointment = await this.fhir.create<Appointment>({
@@ -142,7 +149,9 @@ export class SchedulingService {
         audit: { ...audit, action: 'read' },
       };
     }
-    if (!CANCELLABLE.has(appointment.status)) throw new Conflict('appointment-not-cancellable');
+    if (!CANCELLABLE.has(appointment.status)) {
+      throw new Conflict('appointment-not-cancellable', { ...audit, action: 'update' });
+    }
     const cancelled = await this.fhir.update<Appointment>(
       { ...appointment, status: 'cancelled', cancelationReason: { text: 'Cancelled by the patient' } },
       { ifMatchVersion: appointment.meta?.versionId },
