@@ -1,0 +1,158 @@
+/**
+ * The detector code of the one PHI-detection module, shared by both of its entries:
+ * lambdas/phi/index.ts (with the large dictionaries) and lambdas/phi/light.ts (without them). The
+ * entries differ only in the WordDictionary passed to createPhiDetector, so there is one set of
+ * detectors to test and fix.
+ */
+import { detectKnown } from './known';
+import { detectNames, type WordDictionary } from './names';
+import { detectPatterns, type Emit } from './patterns';
+import type { DetectOptions, PhiSpan, PhiType } from './types';
+
+/**
+ * When spans overlap, the merged span takes the type of the most specific detector: a known value
+ * beats a pattern, a pattern with a fixed shape beats a name guess.
+ */
+const PRIORITY: Readonly<Record<PhiType, number>> = {
+  SSN: 10,
+  EMAIL: 10,
+  URL: 9,
+  IP: 9,
+  PHONE: 8,
+  FAX: 8,
+  MRN: 7,
+  HEALTH_PLAN_ID: 7,
+  ACCOUNT: 7,
+  LICENSE: 7,
+  VEHICLE_ID: 7,
+  DEVICE_ID: 7,
+  BIOMETRIC_ID: 7,
+  PHOTO: 7,
+  OTHER_ID: 6,
+  DATE: 6,
+  AGE: 6,
+  ZIP: 5,
+  ADDRESS: 4,
+  NAME: 3,
+};
+
+interface Candidate extends PhiSpan {
+  readonly known: boolean;
+}
+
+const better = (a: Candidate, b: Candidate): boolean => {
+  if (a.known !== b.known) return a.known;
+  const pa = PRIORITY[a.type];
+  const pb = PRIORITY[b.type];
+  if (pa !== pb) return pa > pb;
+  return a.end - a.start > b.end - b.start;
+};
+
+/**
+ * Merges overlapping candidates into non-overlapping spans covering their union, so a redaction
+ * never leaves part of an identifier behind.
+ */
+function resolve(candidates: Candidate[]): PhiSpan[] {
+  candidates.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: PhiSpan[] = [];
+  let cur: Candidate | undefined;
+  let best: Candidate | undefined;
+  for (const c of candidates) {
+    if (cur !== undefined && best !== undefined && c.start < cur.end) {
+      if (c.end > cur.end) cur = { ...cur, end: c.end };
+      if (better(c, best)) best = c;
+      continue;
+    }
+    if (cur !== undefined && best !== undefined)
+      out.push({ type: best.type, start: cur.start, end: cur.end, rule: best.rule });
+    cur = c;
+    best = c;
+  }
+  if (cur !== undefined && best !== undefined)
+    out.push({ type: best.type, start: cur.start, end: cur.end, rule: best.rule });
+  return out;
+}
+
+/** The typed placeholder that replaces a span: `[NAME]`, `[DATE]`, `[PHONE]`... */
+export const placeholder = (type: PhiType): string => `[${type}]`;
+
+export interface RedactOptions extends DetectOptions {
+  /**
+   * Replacement for one span (default: its typed placeholder). Receives the span and the original
+   * text it covers, e.g. to keep a date's year; it must return a replacement for the whole span.
+   */
+  readonly replace?: (span: PhiSpan, original: string) => string;
+}
+
+export interface Redaction {
+  readonly text: string;
+  /** Spans in the ORIGINAL text's offsets. */
+  readonly spans: PhiSpan[];
+}
+
+/**
+ * Finds identifiers in free text. Returns non-overlapping spans sorted by start; `[start, end)` are
+ * UTF-16 offsets into `text`.
+ */
+function detectWith(dict: WordDictionary, text: string, options: DetectOptions): PhiSpan[] {
+  if (text.length === 0) return [];
+  const candidates: Candidate[] = [];
+  const emitWith =
+    (known: boolean): Emit =>
+    (type, start, end, rule) => {
+      // Trim surrounding whitespace so a placeholder never swallows a line break.
+      let s = start;
+      let e = end;
+      while (s < e && /\s/u.test(text[s] ?? '')) s++;
+      while (e > s && /\s/u.test(text[e - 1] ?? '')) e--;
+      if (e > s) candidates.push({ type, start: s, end: e, rule, known });
+    };
+  detectPatterns(text, emitWith(false), options.bareYears === true);
+  detectNames(text, emitWith(false), dict);
+  if (options.known !== undefined && options.known.length > 0)
+    detectKnown(text, options.known, emitWith(true));
+  const spans = resolve(candidates);
+  if (options.types === undefined) return spans;
+  const wanted = new Set(options.types);
+  return spans.filter((s) => wanted.has(s.type));
+}
+
+/** Replaces every identifier with a typed placeholder (never a partial string). */
+function redactWith(dict: WordDictionary, text: string, options: RedactOptions): Redaction {
+  const spans = detectWith(dict, text, options);
+  if (spans.length === 0) return { text, spans };
+  const parts: string[] = [];
+  let at = 0;
+  for (const span of spans) {
+    parts.push(text.slice(at, span.start));
+    parts.push(
+      options.replace !== undefined
+        ? options.replace(span, text.slice(span.start, span.end))
+        : placeholder(span.type),
+    );
+    at = span.end;
+  }
+  parts.push(text.slice(at));
+  return { text: parts.join(''), spans };
+}
+
+/** The module's API, bound to one WordDictionary. */
+export interface PhiDetectorApi {
+  /**
+   * Finds identifiers in free text. Returns non-overlapping spans sorted by start; `[start, end)`
+   * are UTF-16 offsets into `text`.
+   */
+  detectPhi(text: string, options?: DetectOptions): PhiSpan[];
+  /** True when `text` holds at least one identifier (the residual scan and log checks). */
+  containsPhi(text: string, options?: DetectOptions): boolean;
+  /** Replaces every identifier with a typed placeholder (never a partial string). */
+  redactPhi(text: string, options?: RedactOptions): Redaction;
+}
+
+export function createPhiDetector(dict: WordDictionary): PhiDetectorApi {
+  return {
+    detectPhi: (text, options = {}) => detectWith(dict, text, options),
+    containsPhi: (text, options = {}) => detectWith(dict, text, options).length > 0,
+    redactPhi: (text, options = {}) => redactWith(dict, text, options),
+  };
+}
