@@ -56,6 +56,9 @@ const REQUESTS: Record<string, { own(s: Subjects): RequestParts; other?(s: Subje
   },
   listMyObservations: { own: () => ({ path: '/v1/me/observations' }) },
   listMyMedications: { own: () => ({ path: '/v1/me/medications' }) },
+  messageCareTeam: {
+    own: () => ({ path: '/v1/me/messages', body: { text: 'A question for my care team' } }),
+  },
   requestRefill: {
     own: (s) => ({ path: `/v1/me/medications/${s.own.medicationId}/refill-requests`, body: {} }),
     other: (s) => ({ path: `/v1/me/medications/${s.other.medicationId}/refill-requests`, body: {} }),

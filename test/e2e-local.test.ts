@@ -140,6 +140,14 @@ const SCENARIOS: Record<string, Scenario> = {
     request: async () => ({ method: 'GET', path: '/v1/me/observations?code=8867-4' }),
   },
   listMyMedications: { success: 200, request: async () => ({ method: 'GET', path: '/v1/me/medications' }) },
+  messageCareTeam: {
+    success: 201,
+    request: async () => ({
+      method: 'POST',
+      path: '/v1/me/messages',
+      body: { text: 'Question about my results' },
+    }),
+  },
   requestRefill: {
     success: 201,
     request: async () => ({
@@ -461,6 +469,32 @@ describe('the assistant in local mode', () => {
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ disposition: 'emergency' });
     expect(JSON.stringify(response.body)).toContain('911');
+  });
+});
+
+describe('messages to the care team', () => {
+  it("reach every practitioner on the patient's care team and show in the access log", async () => {
+    const sent = await harness.send(
+      {
+        method: 'POST',
+        path: '/v1/me/messages',
+        body: { text: 'Is my lab result normal?', topic: 'Results' },
+      },
+      tokenOf(DEMO.patient1),
+    );
+    expect(sent.status).toBe(201);
+    // The synthetic clinic puts a primary and a consulting clinician on every care team.
+    expect(sent.body).toMatchObject({ status: 'sent', routedTo: 'care-team', recipients: 2 });
+    const messageId = (sent.body as { messageId: string }).messageId;
+    const stored = await harness.portal.fhir.read('Communication', messageId);
+    expect(stored.subject?.reference).toBe(`Patient/${patientIdOf(DEMO.patient1)}`);
+    expect(stored.recipient?.every((r) => r.reference?.startsWith('Practitioner/'))).toBe(true);
+    const log = await harness.send({ method: 'GET', path: '/v1/me/access-log' }, tokenOf(DEMO.patient1));
+    expect((log.body as { events: Array<Record<string, unknown>> }).events[0]).toMatchObject({
+      recordType: 'Communication',
+      action: 'create',
+      outcome: 'success',
+    });
   });
 });
 

@@ -27,6 +27,7 @@ import type {
 } from '../core/ports';
 import { AccessLogService } from '../core/services/access-log-service';
 import { AdminService } from '../core/services/admin-service';
+import { CareTeamMessageService } from '../core/services/care-team-message-service';
 import { ClinicianService } from '../core/services/clinician-service';
 import { ConsentService } from '../core/services/consent-service';
 import { IntakeService } from '../core/services/intake-service';
@@ -66,6 +67,7 @@ export interface ApiServices {
   readonly observations: ObservationService;
   readonly medications: MedicationService;
   readonly intake: IntakeService;
+  readonly careTeamMessages: CareTeamMessageService;
   readonly consents: ConsentService;
   readonly accessLog: AccessLogService;
   readonly clinician: ClinicianService;
@@ -84,6 +86,7 @@ export function createServices(ports: ApiPorts): ApiServices {
     observations: new ObservationService(fhir, policy),
     medications: new MedicationService(fhir, policy),
     intake: new IntakeService(fhir, policy),
+    careTeamMessages: new CareTeamMessageService(fhir, policy),
     consents: new ConsentService(fhir, policy),
     accessLog: new AccessLogService(ports.audit, policy),
     clinician: new ClinicianService(fhir, policy),

@@ -131,6 +131,15 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     method: 'POST',
+    path: '/v1/me/messages',
+    access: ['patient'],
+    compartment: 'own-record',
+    group: 'patient',
+    operationId: 'messageCareTeam',
+    summary: 'Send a secure message to the care team',
+  },
+  {
+    method: 'POST',
     path: '/v1/me/intake',
     access: ['patient'],
     compartment: 'own-record',

@@ -169,6 +169,22 @@ export const RefillRequestResponse = z
   })
   .meta({ id: 'RefillRequestCreated' });
 
+// ---- care-team messages ------------------------------------------------------------------------------
+export const CareTeamMessageBody = z
+  .strictObject({
+    text: z.string().trim().min(1).max(4000),
+    topic: z.string().trim().max(200).optional(),
+  })
+  .meta({ id: 'CareTeamMessage' });
+export const CareTeamMessageResponse = z
+  .strictObject({
+    messageId: FhirId,
+    status: z.literal('sent'),
+    routedTo: z.enum(['care-team', 'clinic']),
+    recipients: z.number().int().nonnegative(),
+  })
+  .meta({ id: 'CareTeamMessageSent' });
+
 // ---- intake ----------------------------------------------------------------------------------------------
 export const IntakeBody = z
   .strictObject({
