@@ -109,9 +109,9 @@ describe('config path on a command line', () => {
   it('takes --config, -c config=, WELLGATE_CONFIG, then the example, in that order', () => {
     expect(configPathFromCommandLine(['--config', 'a.json'], { WELLGATE_CONFIG: 'env.json' })).toBe('a.json');
     expect(configPathFromCommandLine(['--config=b.json'], {})).toBe('b.json');
-    expect(configPathFromCommandLine(['-c', 'config=c.json', '--out', 'x'], { WELLGATE_CONFIG: 'env.json' })).toBe(
-      'c.json',
-    );
+    expect(
+      configPathFromCommandLine(['-c', 'config=c.json', '--out', 'x'], { WELLGATE_CONFIG: 'env.json' }),
+    ).toBe('c.json');
     expect(configPathFromCommandLine(['--out', 'x'], { WELLGATE_CONFIG: 'env.json' })).toBe('env.json');
     expect(configPathFromCommandLine([], {})).toBe('wellgate.config.example.json');
   });
