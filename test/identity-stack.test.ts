@@ -27,6 +27,29 @@ describe('IdentityStack', () => {
     return (clients[0] as { Properties: ClientProps }).Properties;
   };
 
+  it('copies the admin-set links into access tokens with a V2 pre-token-generation trigger', () => {
+    const fnId = stack.getLogicalId(stack.preTokenGeneration.function.node.defaultChild as never);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [fnId, 'Arn'] }, LambdaVersion: 'V2_0' },
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+    });
+  });
+
+  it('lets no app client write the patient or practitioner link', () => {
+    const { ReadAttributes, WriteAttributes } = client();
+    expect(ReadAttributes).toEqual(
+      expect.arrayContaining(['custom:fhir_patient_id', 'custom:fhir_practitioner_id']),
+    );
+    expect(WriteAttributes).not.toContain('custom:fhir_patient_id');
+    expect(WriteAttributes).not.toContain('custom:fhir_practitioner_id');
+  });
+
   it('names the admin-only FHIR Patient claim', () => {
     expect(IdentityStack.FHIR_PATIENT_ID_ATTRIBUTE).toBe('custom:fhir_patient_id');
     expect(FHIR_PATIENT_ID_CLAIM).toBe(IdentityStack.FHIR_PATIENT_ID_ATTRIBUTE);
