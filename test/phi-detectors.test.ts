@@ -196,3 +196,108 @@ describe('redactPhi and the span contract', () => {
     for (const s of spans) expect(Object.keys(s).sort()).toEqual(['end', 'rule', 'start', 'type']);
   });
 });
+
+describe('postal addresses written outside the US pattern', () => {
+  /** Every character of `part` lies inside some detected span. */
+  const covered = (text: string, part: string): boolean => {
+    const at = text.indexOf(part);
+    const spans = detectPhi(text);
+    for (let i = at; i < at + part.length; i++) {
+      if (/\s/u.test(text[i] ?? '')) continue;
+      if (!spans.some((s) => s.start <= i && i < s.end)) return false;
+    }
+    return true;
+  };
+
+  it('follows a block down from the street line: unit, town, country and postcode, and the addressee above', () => {
+    const text =
+      'Ship it to:\nOttilie Brannvik\n4417 Kestrelveien 19\n Apt. 12\n Lindrevik\n\n Norway 40312\nThanks!';
+    for (const part of ['Ottilie Brannvik', '4417 Kestrelveien 19', 'Apt. 12', 'Lindrevik', 'Norway 40312'])
+      expect(covered(text, part)).toBe(true);
+    expect(covered(text, 'Thanks')).toBe(false);
+  });
+
+  it.each([
+    [
+      'She lives at 802 Rua das Amoras 77, Velhoporto, Portugal',
+      '802 Rua das Amoras 77, Velhoporto, Portugal',
+    ],
+    ['Deliver to Vinterbergsgatan 14 before noon.', 'Vinterbergsgatan 14'],
+    ['Her mail goes to PSC 4410, Box 2217 and then on.', 'PSC 4410, Box 2217'],
+    ['Forward it to APO AE 09123 please.', 'APO AE 09123'],
+    ['Send it to 5120 18 Marrowby Street today.', '5120 18 Marrowby Street'],
+  ])('finds the address in %j', (text, part) => {
+    expect(covered(text, part)).toBe(true);
+  });
+
+  it.each([
+    ['My zip code is 4417', '4417'],
+    ['Postal code: 3610-114', '3610-114'],
+    ['ZIP: 412 56', '412 56'],
+  ])('finds the postcode after a cue in %j', (text, zip) => {
+    expect(found(text)).toContainEqual(['ZIP', zip]);
+  });
+
+  it.each([
+    'Vent settings A/C 750 Rate 12 peep 5.',
+    'Given 2 Percocet 5 mg for pain.',
+    'Suite of tests ordered.',
+  ])('keeps %j', (text) => {
+    expect(typesOf(text)).not.toContain('ADDRESS');
+  });
+});
+
+describe('phones grouped as other countries write them', () => {
+  it.each([
+    ['Phone: 0471 55 20 93', '0471 55 20 93'],
+    ['Mobile:\n(07) 6612 4480', '(07) 6612 4480'],
+    ['Can you call me on 02.31.44.70.16 tomorrow?', '02.31.44.70.16'],
+    ['They are not answering at 380 2217', '380 2217'],
+    ['523 118 904 office', '523 118 904'],
+    ['Pager 40711.', '40711'],
+  ])('finds the number in %j', (text, phone) => {
+    expect(found(text).some(([t, v]) => (t === 'PHONE' || t === 'FAX') && v === phone)).toBe(true);
+  });
+
+  it.each(['Home 2 days ago, took 325 650 mg.', 'Work up: 12 14 16 18 on serial checks.'])(
+    'keeps %j',
+    (text) => {
+      expect(typesOf(text)).not.toContain('PHONE');
+    },
+  );
+});
+
+describe('date and IP edge cases', () => {
+  it.each([
+    ['labs on10/14/2019 were stable', '10/14/2019'],
+    ['LITHIUM TOXICITY-9/2/19.', '9/2/19'],
+    ['HX:8/30 decreased mental status', '8/30'],
+  ])('finds the date in %j', (text, date) => {
+    expect(found(text)).toContainEqual(['DATE', date]);
+  });
+
+  it.each(['Stage 4 decubitus on sacrum.', 's/p 3 separate cardioversions', 'rate of 20 decreased to 16'])(
+    'takes no month out of a longer word in %j',
+    (text) => {
+      expect(typesOf(text)).not.toContain('DATE');
+    },
+  );
+
+  it('reads a run of blood-gas values as no IP address', () => {
+    expect(typesOf('ABG 80/48/7.45.34.7 on these settings')).not.toContain('IP');
+  });
+});
+
+describe('names in upper-case notes', () => {
+  it('stops a surname after a title at the next English word', () => {
+    const names = found('PER DR. PALMQUORST SLOW WEAN OVERNIGHT.').filter(([t]) => t === 'NAME');
+    expect(names).toEqual([['NAME', 'PALMQUORST']]);
+  });
+
+  it.each([
+    ['Hello, my name is Quennelda Rastrup.', 'Quennelda Rastrup'],
+    ['"It works," says Ardelio Venkatesh.', 'Ardelio Venkatesh'],
+  ])('finds the name after a self-introduction or attribution in %j', (text, name) => {
+    expect(found(text)).toContainEqual(['NAME', name]);
+  });
+});

@@ -71,7 +71,7 @@ const HOME_CUE =
 /** Religious and civic stems of US hospital names: "Holy Cross", "Sacred Heart", "St. Agnes". */
 const FACILITY_STEM: ReadonlySet<string> = new Set(['holy', 'sacred', 'good', 'saint', 'st', 'mercy', 'our']);
 const CUE =
-  /\b(?:seen\s+by|evaluated\s+by|examined\s+by|followed\s+by|referred\s+by|covered\s+by|discussed\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|d\/w|paged|called|consulted|attending|pcp|resident|intern|fellow|covering|surgeon|cardiologist|oncologist|nephrologist|neurologist|pulmonologist|physician|provider|nurse|patient|cc|thanks|thank\s+you|dear|hello|hi)[ \t]*[:,]?[ \t]*$/iu;
+  /\b(?:seen\s+by|evaluated\s+by|examined\s+by|followed\s+by|referred\s+by|covered\s+by|discussed\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|d\/w|paged|called|consulted|attending|pcp|resident|intern|fellow|covering|surgeon|cardiologist|oncologist|nephrologist|neurologist|pulmonologist|physician|provider|nurse|patient|cc|thanks|thank\s+you|dear|hello|hi|name\s+is|says|directed\s+by|written\s+by|produced\s+by|producer)[ \t]*[:,]?[ \t]*$/iu;
 
 const FACILITY_WORD: ReadonlySet<string> = new Set(
   'hospital hosp clinic manor hospice infirmary institute memorial center centre ctr rehab'.split(' '),
@@ -108,7 +108,7 @@ const VERBAL_WORDS = set('with to w for page paged called by');
 const CUE_WORDS =
   set(`by with to w paged called consulted attending pcp resident intern fellow covering surgeon
   cardiologist oncologist nephrologist neurologist pulmonologist physician provider nurse patient cc thanks you
-  dear hello hi`);
+  dear hello hi is says producer`);
 const HOME_WORDS = set('in of to from');
 const CUE_LAST_WORDS: ReadonlySet<string> = new Set([
   ...TITLE_WORDS,
@@ -244,7 +244,13 @@ const adjacent = (text: string, a: Token, b: Token): boolean => {
 };
 
 /** Extends a name found at tokens[i] over its neighbouring parts; returns [first, last] indices. */
-function extendName(text: string, tokens: readonly Token[], i: number, strong: boolean): [number, number] {
+function extendName(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  strong: boolean,
+  dict: WordDictionary,
+): [number, number] {
   let first = i;
   let last = i;
   for (let k = 0; k < 3; k++) {
@@ -259,8 +265,15 @@ function extendName(text: string, tokens: readonly Token[], i: number, strong: b
       (text[next.end] === '.' ||
         (after !== undefined && adjacent(text, next, after) && continuation(after, cur)));
     // After a title or label, an all-caps surname continues an all-caps first name ("MR. EDGAR KOWALCZYK").
+    // With the dictionaries, that surname must also be no English word: upper-case notes run the
+    // sentence on ("DR BURKE SLOW WEAN", "DR. SHAUGHNESSY PRONOUNCED"). The light entry has no word
+    // list to tell them apart and keeps the wider rule.
     const strongNext =
-      strong && next.mode === 'upper' && isAcronym({ ...cur, mode: 'mixed' }) && strongName(next);
+      strong &&
+      next.mode === 'upper' &&
+      isAcronym({ ...cur, mode: 'mixed' }) &&
+      strongName(next) &&
+      (dict === NO_DICTIONARY || isLexiconName(next) || dict.isUnknownWord(next.lower));
     if (!(initial || (next.text.length > 1 && (continuation(next, cur) || strongNext)))) break;
     last++;
   }
@@ -282,6 +295,7 @@ export function detectNames(text: string, emit: Emit, dict: WordDictionary): voi
       tokens,
       i,
       rule === 'name-title' || rule === 'name-label' || rule === 'name-credential',
+      dict,
     );
     const a = tokens[first];
     const b = tokens[last];

@@ -18,7 +18,7 @@ const TIME =
   '(?:(?:\\s*(?:at|@)\\s*|\\s+|T)(?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?(?:\\s?[ap]\\.?m\\.?)?(?:Z|[+-][01]\\d:?[0-5]\\d)?)?';
 
 const NUMERIC_DATE = new RegExp(
-  `(?<![\\w/.-])(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?![/%-]|\\.\\d|(?!T\\d)\\w)${TIME}`,
+  `(?<![\\d/._]|\\d-)(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?![/%-]|\\.\\d|(?!T\\d)\\w)${TIME}`,
   'giu',
 );
 const ISO_DATE = new RegExp(
@@ -36,12 +36,12 @@ const MONTH_FIRST = new RegExp(
 );
 // "3 March 2021", "3rd of March", "03-Mar-2021", "3-mar-21".
 const DAY_FIRST = new RegExp(
-  `(?<![\\w.])${DAY}(?:\\s+(?:of\\s+)?|-|\\s?/\\s?)${MONTH}\\.?(?:(?:,?\\s+|-)(?:${YEAR4}|\\d\\d)(?!\\w))?${TIME}`,
+  `(?<![\\w.])${DAY}(?:\\s+(?:of\\s+)?|-|\\s?/\\s?)${MONTH}(?:\\.|(?!\\p{L}))(?:(?:,?\\s+|-)(?:${YEAR4}|\\d\\d)(?!\\w))?${TIME}`,
   'giu',
 );
 // "3/4", "12/25": only when the two numbers make a valid month/day and no clinical context says
 // it is a ratio (BP 120/80, strength 4/5, pain 7/10).
-const MONTH_DAY = /(?<![\w/.,:-])(1[0-2]|0?[1-9])\/([12]\d|3[01]|0?[1-9])(?![\w/]|\.\d|,\d)/gu;
+const MONTH_DAY = /(?<![\w/.,-]|\d:)(1[0-2]|0?[1-9])\/([12]\d|3[01]|0?[1-9])(?![\w/]|\.\d|,\d)/gu;
 const RATIO_CONTEXT =
   /(?:\b(?:bp|b\/p|pain|strength|strengths|motor|score|scale|grade|gcs|rated|ratio|power|reflexes|murmur|sat|sats|o2|rate|x|of|sbp|dbp|map|pap|cvp|pcwp|ppd|abg|vent|peep|ps|psv|cpap|bipap|flowby|settings|ie|tab|tabs|take|mg|rales|crackles|cxs|c\/o|had|gave|give|given)\b|[<>=~±])[\s:]*$/iu;
 const FRACTION_AFTER =
@@ -70,7 +70,23 @@ const AGE_PATTERNS: readonly RegExp[] = [
 const PHONE =
   /(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]?\d{4}(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?(?![\w])/giu;
 const PHONE_CONTEXT =
-  /\b(?:phone|ph|tel|telephone|cell|mobile|pager|beeper|beep|page|pg|pgr|fax|facsimile|contact|call|called|ext|extension|x|home|work|office)\b\.?\s*(?:#|no\.?|number)?[\s:#]{0,4}(?:at\s+)?((?:\d{3}[\s.-])?\d{3}[\s.-]?\d{4}|\d{4,5})(?![\w/.])/giu;
+  /\b(?:phone|ph|tel|telephone|cell|mobile|pager|beeper|beep|page|pg|pgr|fax|facsimile|contact|call|called|ext|extension|x|home|work|office)\b\.?\s*(?:#|no\.?|number)?[\s:#]{0,4}(?:at\s+)?((?:\d{3}[\s.-])?\d{3}[\s.-]?\d{4}|\d{4,5})(?![\w/]|\.\d)/giu;
+/**
+ * Numbers written the way other countries group them ("0490 75 40 81", "(08) 8747 6301",
+ * "01.84.17.61.18", "450 0840"), taken only after a phone cue or before an office/fax/mobile tag:
+ * without one, digit groups like these are as often doses, counts or lab runs. 7 to 13 digits.
+ */
+const PHONE_GROUPS = '(?:\\+?\\d{1,3}[\\s.-]?)?(?:\\(\\d{1,4}\\)[\\s.-]?)?\\d{2,5}(?:[\\s.-]\\d{2,5}){0,4}';
+const PHONE_CUED = new RegExp(
+  `\\b(?:phone|tel|telephone|cell|mobile|desk|fax|pager|call\\s+me\\s+(?:at|on)|reach\\s+me\\s+at|answering\\s+at|my\\s+registered|phone\\s+number\\s+is)\\b\\.?[\\s:#]{0,4}(${PHONE_GROUPS})(?![\\w/]|[.-]\\d)`,
+  'giu',
+);
+const PHONE_TAGGED = new RegExp(
+  `(?<![\\w.+-])(${PHONE_GROUPS})[\\s-]{0,2}(?=(?:office|fax|mobile|cell|home|work)\\b)`,
+  'giu',
+);
+const PHONE_TAG_HINT =
+  /(?:phone|tel|cell|mobile|desk|fax|pager|call|reach|answering|registered|office|home|work)/iu;
 // International numbers carry their own marker ("+44 20 7946 0958", "0049 30 1234567"), which no lab
 // value or dose has, so they need no cue.
 const PHONE_INTL =
@@ -81,7 +97,7 @@ const EMAIL = /\b[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}\.){1,8}[
 const URL =
   /\b(?:(?:https?|ftp):\/\/|www\.)[^\s<>"'()[\]{}]{1,2000}|\b(?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.){1,6}(?:com|org|net|edu|gov|io|us|info|biz|health|care|co\.uk|mil)\b(?:\/[^\s<>"'()[\]{}]{0,2000})?/giu;
 const IPV4 =
-  /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/gu;
+  /(?<![\w./])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/gu;
 const IPV6 =
   /(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,7}:|(?:[0-9a-f]{1,4}:){1,6}(?::[0-9a-f]{1,4}){1,6}|::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4}|::1)(?![\w:])/giu;
 
@@ -205,14 +221,50 @@ const SUFFIX_ALT = STREET_SUFFIXES.map(cased).join('|');
 const UNIT =
   '(?:,?\\s*(?:Apt|APT|apt|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT|Room|Rm|Floor|Fl|Bldg|Building|#)\\.?\\s*#?\\s*[A-Za-z0-9][A-Za-z0-9-]{0,6}(?![\\w]))?';
 const STREET = new RegExp(
-  `(?<![\\w/.-])\\d{1,6}[A-Za-z]?(?:-\\d{1,4})?\\s+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\\.?\\s+)?(?:(?:\\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'.-]{0,24})\\s+){1,3}(?:${SUFFIX_ALT})\\b\\.?(?:\\s+(?:[NSEW]|NE|NW|SE|SW)\\b\\.?)?${UNIT}`,
+  `(?<![\\w/.-])\\d{1,6}[A-Za-z]?(?:-\\d{1,4})?(?:[ \\t]+\\d{1,5}(?=[ \\t]+\\p{Lu}))?\\s+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\\.?\\s+)?(?:(?:\\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'.-]{0,24})\\s+){1,3}(?:${SUFFIX_ALT})\\b\\.?(?:\\s+(?:[NSEW]|NE|NW|SE|SW)\\b\\.?)?${UNIT}`,
   'gu',
 );
 const PO_BOX = /\bp\.?\s?o\.?\s*box\s*#?\s*\d{1,8}\b/giu;
+/** A unit designator on its own, as on the second line of a postal address ("Apt. 591", "Suite 501"). */
+const UNIT_ALONE =
+  /\b(?:Apt|APT|apt|Apartment|Suite|SUITE|Ste|STE)\.?[ \t]*#?[ \t]*\d{1,5}[A-Za-z]?(?![\w-])/gu;
+/** US military mail: "PSC 6293, Box 8158", "Unit 1009 Box 0219", "APO AE 09012". */
+const MILITARY =
+  /\b(?:(?:PSC|CMR|Unit|UNIT|unit|psc|cmr)[ \t]+\d{1,5},?[ \t]+(?:Box|BOX|box)[ \t]+\d{1,5}|(?:APO|FPO|DPO|apo|fpo|dpo)[ \t]+(?:AA|AE|AP|aa|ae|ap)[ \t]+\d{5}|(?:USNS|USNV|USS|USCGC)[ \t]+\p{Lu}[\p{L}-]{1,24})\b/gu;
+/**
+ * House numbers after the street name, as most of Europe and Latin America write them: a leading
+ * number and capitalised words ("28245 Puruntie 82", "3482 Via Franscini 71"), or, with no leading
+ * number, a street word those languages use ("Rua do Arenque 1634", "Magasinsgatan 7"). Name words
+ * must be capitalised (not all caps), so upper-case clinical lines never match.
+ */
+const NAME_WORD = "\\p{Lu}[\\p{Ll}'’-]{1,24}\\.?";
+const CONNECTOR =
+  '(?:de|do|da|dos|das|del|della|delle|dei|degli|des|di|du|la|le|van|von|der|den|ten|u\\.|tér|utca|út)';
+const STREET_WORDS = `(?:${NAME_WORD}|${CONNECTOR})(?:[ \\t]+(?:${NAME_WORD}|${CONNECTOR})){0,3}`;
+const FOREIGN_STREET_HEAD =
+  "(?:(?:Rua|Via|Viale|Calle|Avenida|Av\\.|Rue|Piazza|Carrer|Rambla|Plaza|Paseo|Largo|Travessa|Ulica|ul\\.)|\\p{Lu}[\\p{Ll}'’-]{1,24}(?:straße|strasse|gatan|gata|vägen|veien|vej|vegur|gade|gasse|weg|laan|straat|tie|katu|kuja|stræti|straeti|polku|iela|gatve))";
+const STREET_NUMBER_AFTER = new RegExp(
+  `(?<![\\w/.,-])(?:\\d{1,6}(?:[ \\t]+\\d{1,5})?[ \\t]+${STREET_WORDS}|${FOREIGN_STREET_HEAD}(?:[ \\t]+${STREET_WORDS})?)[ \\t]+\\d{1,5}[A-Za-z]?\\.?(?![\\w/%]|[.,]\\d|[ \\t]*(?:mg|mcg|ml|cc|units?|tabs?|g|kg|mm|cm|%)\\b)${UNIT}`,
+  'gu',
+);
+/**
+ * A further line of a postal address block (city, region, country, postcode): a short line of
+ * words and numbers with no sentence punctuation, starting with a capital or a postcode.
+ */
+const ADDRESS_LINE =
+  /^[ \t>]*(,?[ \t]*(?:\p{Lu}[\p{L}'’.-]*|\d{3,6}(?:[ -][A-Z\d]{2,4})?)(?:[ \t,]+[\p{L}\d][\p{L}\d'’.-]*){0,4})[ \t]*,?[ \t]*$/u;
+const ADDRESS_CUE =
+  /(?:^|\n)[ \t>]*$|\b(?:at|in|to|on|of|is|with|from|near|address)[ \t]*:?[ \t]*$|:[ \t]*\n?[ \t]*$/iu;
+/** The rest of an address on its line: ", Tallinn, Estonia", ", Grand-Leez, Belgium 18431". */
+const ADDRESS_TAIL =
+  /^,[ \t]*\p{Lu}[\p{L}'’.-]*(?:[ \t]+[\p{Lu}\d][\p{L}\d'’.-]*){0,3}(?:,[ \t]*[\p{Lu}\d][\p{L}\d'’.-]*(?:[ \t]+[\p{Lu}\d][\p{L}\d'’.-]*){0,3}){0,3}/u;
+/** The addressee line right above a block: two to four capitalised words or initials. */
+const ADDRESSEE_LINE =
+  /^[ \t>]*(\p{Lu}[\p{Ll}'’-]+(?:[ \t]+(?:\p{Lu}\.?|\p{Lu}[\p{Ll}'’-]+|[a-z]{2,3})){1,3})[ \t]*$/u;
 const STATE_ALT = `(?:${[...STATE_CODES].join('|')}|${STATE_NAMES.join('|')})`;
 // "Springfield, IL 62704" — city, (state kept under Safe Harbor), ZIP.
 const CITY_STATE_ZIP = new RegExp(
-  `(?:\\b((?:[A-Z][a-zA-Z.'-]{1,24}\\s){0,2}[A-Z][a-zA-Z.'-]{1,24}),?\\s+)?\\b${STATE_ALT}\\.?,?\\s{1,3}(\\d{5}(?:-\\d{4})?)(?![\\w-])`,
+  `(?:\\b((?:[A-Z][a-zA-Z.'-]{1,24}\\s){0,2}[A-Z][a-zA-Z.'-]{1,24})\\s{0,3},?\\s{1,3})?\\b${STATE_ALT}\\.?,?\\s{1,3}(\\d{5}(?:-\\d{4})?)(?![\\w-])`,
   'gu',
 );
 // MD and PA are also credentials ("Jane Roe, MD"): without a ZIP they do not make a city.
@@ -220,7 +272,9 @@ const CITY_STATE = new RegExp(
   `\\b((?:[A-Z][a-z.'-]{1,24}\\s){0,2}[A-Z][a-z.'-]{2,24}),\\s?(?:${[...STATE_CODES].filter((c) => c !== 'MD' && c !== 'PA').join('|')})(?![\\w])`,
   'gu',
 );
-const ZIP_CONTEXT = /\b(?:zip|zip\s*code|postal\s*code|zipcode)\s*[:#]?\s*(\d{5}(?:-\d{4})?)(?![\w-])/giu;
+// Postcodes after a cue, in any country's shape: "zip code is 35350", "ZIP: 394 13", "7412 SL", "3610-114".
+const ZIP_CONTEXT =
+  /\b(?:zip|zip\s*code|postal\s*code|post\s*code|postcode|zipcode)(?:\s+is)?\s*[:#]?\s*(\d{3,5}(?:-\d{3,4}|[ ]\d{2,3}|[ ][A-Z]{2})?)(?![\w-])/giu;
 
 /** A 0-10 rating: "3/10" beside a pain, discomfort or score word. */
 const RATING_WORDS =
@@ -359,6 +413,18 @@ function detectPhones(text: string, emit: Emit, phoneType: (start: number) => Ph
     const start = m.index + m[0].length - value.length;
     emit(phoneType(start), start, start + value.length, 'phone-context');
   }
+  if (!PHONE_TAG_HINT.test(text)) return;
+  const groups = (re: RegExp, rule: string, atEnd: boolean): void => {
+    for (const m of text.matchAll(re)) {
+      const value = m[1] ?? '';
+      const n = value.replace(/\D/gu, '').length;
+      if (n < 7 || n > 13) continue;
+      const start = atEnd ? m.index + m[0].length - value.length : m.index;
+      emit(phoneType(start), start, start + value.length, rule);
+    }
+  };
+  groups(PHONE_CUED, 'phone-cued', true);
+  groups(PHONE_TAGGED, 'phone-tagged', false);
 }
 
 const luhn = (digits: string): boolean => {
@@ -415,7 +481,75 @@ function detectAddresses(text: string, emit: Emit, digits: boolean): void {
     }
 }
 
+/**
+ * Follows a postal address block down from a street line that ends its line: the next short lines
+ * (one blank line allowed) are its city, region, country and postcode, and a name line right above
+ * it is the addressee.
+ */
+function addressBlock(text: string, start: number, end: number, emit: Emit): void {
+  const eol = text.indexOf('\n', end);
+  const lineEnd = eol < 0 ? text.length : eol;
+  if (!/^[\s,.]*$/u.test(text.slice(end, lineEnd))) return;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (/^[ \t>]*$/u.test(text.slice(lineStart, start)) && lineStart > 0) {
+    const prevStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+    const name = ADDRESSEE_LINE.exec(text.slice(prevStart, lineStart - 1));
+    if (name?.[1] !== undefined) {
+      const s = prevStart + name[0].indexOf(name[1]);
+      emit('NAME', s, s + name[1].length, 'addressee');
+    }
+  }
+  let at = lineEnd + 1;
+  let blank = 0;
+  for (let n = 0; n < 5 && at < text.length; n++) {
+    const next = text.indexOf('\n', at);
+    const stop = next < 0 ? text.length : next;
+    const line = text.slice(at, stop);
+    if (line.trim() === '') {
+      if (++blank > 1) return;
+    } else {
+      const m = line.length <= 60 ? ADDRESS_LINE.exec(line) : null;
+      if (m?.[1] === undefined) return;
+      const s = at + m[0].indexOf(m[1]);
+      emit('ADDRESS', s, s + m[1].length, 'address-block');
+    }
+    at = stop + 1;
+  }
+}
+
 function detectNumberedAddresses(text: string, emit: Emit): void {
+  const block = (m: RegExpExecArray | RegExpMatchArray, rule: string): void => {
+    const start = m.index ?? 0;
+    let end = start + m[0].length;
+    if (text[end] === ',') {
+      const tail = ADDRESS_TAIL.exec(text.slice(end, end + 120));
+      // The tail stops before a US state: Safe Harbor keeps the state, and CITY_STATE_ZIP takes
+      // the city and ZIP around it.
+      if (tail !== null) {
+        let keep = 0;
+        for (const part of tail[0].split(/(?=,)/u)) {
+          const first = part.replace(/^,[ \t]*/u, '').split(/[ \t]/u)[0] ?? '';
+          if (STATE_CODES.has(first) || STATE_NAMES.some((n) => part.includes(n))) break;
+          keep += part.length;
+        }
+        // A city followed by a state is the city of CITY_STATE_ZIP: leave it to that pattern.
+        if (keep < tail[0].length) keep = 0;
+        end += keep;
+      }
+    }
+    emit('ADDRESS', start, end, rule);
+    if (text.includes('\n', start)) addressBlock(text, start, end, emit);
+  };
+  for (const m of text.matchAll(STREET_NUMBER_AFTER)) {
+    // "A/C 750 Rate 10" is a ventilator setting: a leading house number needs a line start or an
+    // address cue before it ("lives at", "address:").
+    if (/^\d/u.test(m[0]) && !ADDRESS_CUE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
+    const words = m[0].split(/[\s,]+/u).slice(1, -1);
+    if (words.some((w) => COMMON_WORDS.has(w.toLowerCase()) || CLINICAL_WORDS.has(w.toLowerCase()))) continue;
+    block(m, 'street-number-after');
+  }
+  for (const m of text.matchAll(UNIT_ALONE)) block(m, 'unit');
+  if (/box|apo|fpo|dpo/iu.test(text)) for (const m of text.matchAll(MILITARY)) block(m, 'military-mail');
   for (const m of text.matchAll(STREET)) {
     // "2 units prbc st" is not an address: the street words must not be clinical shorthand.
     const words = m[0].split(/[\s,]+/u).slice(1, -1);
@@ -426,10 +560,9 @@ function detectNumberedAddresses(text: string, emit: Emit): void {
       )
     )
       continue;
-    emit('ADDRESS', m.index, m.index + m[0].length, 'street');
+    block(m, 'street');
   }
-  if (/box/iu.test(text))
-    for (const m of text.matchAll(PO_BOX)) emit('ADDRESS', m.index, m.index + m[0].length, 'po-box');
+  if (/box/iu.test(text)) for (const m of text.matchAll(PO_BOX)) block(m, 'po-box');
   for (const m of text.matchAll(CITY_STATE_ZIP)) {
     const city = m[1];
     const zip = m[2] ?? '';
