@@ -7,26 +7,29 @@
  * Rules come from rules.ts (data). The walk mutates the freshly parsed object and marks removed
  * properties `undefined`, which JSON.stringify omits: cheaper than rebuilding every object.
  */
+// The known-value matcher itself (the same function redactPhi runs with `known`), to tell whether a
+// patient's known values matter for a text at all; see #scrub.
+import { detectKnown } from '../phi/known';
 import type { KnownIdentifier, PhiType } from '../phi/types';
 import { countInto, type DemographicCounts, demographicsOf, emptyCounts } from './demographics';
-import { asArray, isObject, type Json, type JsonObject, parseReference, str, xhtmlToText } from './fhir-json';
-import {
-  foldAgeQuantity,
-  isOverEightyNine,
-  looksLikeFhirDate,
-  OLDEST_BAND,
-  toYear,
-  zip3,
-} from './generalize';
+import type { Json, JsonObject } from './fhir-json';
+import * as fhirJson from './fhir-json';
+import * as generalize from './generalize';
 import type { PatientContextIndex } from './patient-context';
+import { addReferencedPatients } from './patient-scan';
 import type { PhiDetector } from './phi-port';
 import type { Pseudonymizer } from './pseudonym';
-import {
-  type Action,
+import type { Action, ElementType } from './rules';
+import * as rules from './rules';
+
+// Module-local bindings for what the walk uses per node: in the CommonJS build (tsx, jest) every
+// use of an imported name is a getter call on the exporting module, measurable at this call rate.
+const { asArray, isObject, parseReference, str, xhtmlToText } = fhirJson;
+const { foldAgeQuantity, isOverEightyNine, looksLikeFhirDate, OLDEST_BAND, toYear, zip3 } = generalize;
+const {
   AGE_BAND_EXTENSION,
   DROPPED_RESOURCE_TYPES,
   ELEMENT_RULES,
-  type ElementType,
   EXTENSION_ALLOW_LIST,
   FREE_TEXT_PROPERTIES,
   IDENTIFIER_SYSTEMS_REMOVED,
@@ -35,7 +38,9 @@ import {
   PATH_RULES,
   PERSON_RESOURCE_TYPES,
   PROPERTY_TYPES,
-} from './rules';
+} = rules;
+/** Built once: the walk visits meta on every resource. */
+const META_ENTRIES = Object.entries(META_RULES);
 
 export interface EngineOptions {
   readonly pseudonymizer: Pseudonymizer;
@@ -117,12 +122,18 @@ const PROPERTY_TYPE: ReadonlyMap<string, ElementType> = new Map(Object.entries(P
 const FREE_TEXT: ReadonlySet<string> = FREE_TEXT_PROPERTIES;
 const isElementType = (a: Action | ElementType): a is ElementType => ELEMENT_TYPES.has(a);
 
-/** Finds `"reference":"Patient/<id>"` in the raw line: the patients a resource belongs to. */
-const PATIENT_REFERENCE = /"reference"\s*:\s*"(?:[^"]*\/)?Patient\/([A-Za-z0-9\-.]{1,64})"/g;
-
 const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const NO_KNOWN: readonly KnownIdentifier[] = [];
+
+/** True when the PHI module's known-value matcher finds any of `known` in `text`. */
+function knownValueIn(text: string, known: readonly KnownIdentifier[]): boolean {
+  let found = false;
+  detectKnown(text, known, () => {
+    found = true;
+  });
+  return found;
+}
 
 /** NUL..BS and SO..US: bytes no text file holds, so undeclared content with them is binary. */
 function hasControlCharacters(text: string): boolean {
@@ -148,6 +159,12 @@ interface Scrubbed {
 
 const TEXT_CONTENT_TYPES = /^(text\/|application\/(json|fhir\+json|xml|fhir\+xml|x-ndjson|hl7-v2))/i;
 
+interface ResolvedReference {
+  readonly text: string;
+  /** The referenced patient's source id, for the consent check after the walk. */
+  readonly patient: string | undefined;
+}
+
 /** Per-resource state of one walk. */
 interface Walk {
   resourceType: string;
@@ -165,6 +182,12 @@ export class DeidEngine {
   readonly #genericCache = new Map<string, Scrubbed>();
   readonly #plainText = new Map<string, string>();
   readonly #knownTokens = new WeakMap<readonly KnownIdentifier[], Set<string>>();
+  /**
+   * Reference string → its pseudonymized form. Every Observation names its Patient and Encounter,
+   * so most references repeat: one Map lookup instead of the reference regex, the pseudonym lookup
+   * and a new concatenated string per occurrence.
+   */
+  readonly #references = new Map<string, ResolvedReference>();
 
   constructor(options: EngineOptions) {
     this.#o = options;
@@ -181,8 +204,7 @@ export class DeidEngine {
 
     const patients = new Set<string>();
     // Most lines name no Patient at all (the Patient line itself, Practitioners, Organizations...).
-    if (line.includes('Patient/'))
-      for (const m of line.matchAll(PATIENT_REFERENCE)) patients.add(m[1] as string);
+    addReferencedPatients(line, patients);
     if (resourceType === 'Patient') {
       const id = str(parsed['id']);
       if (id) patients.add(id);
@@ -237,7 +259,7 @@ export class DeidEngine {
     }
     const meta = resource['meta'];
     if (isObject(meta)) {
-      for (const [k, action] of Object.entries(META_RULES)) {
+      for (const [k, action] of META_ENTRIES) {
         const v = meta[k];
         if (v === undefined) continue;
         meta[k] =
@@ -502,15 +524,27 @@ export class DeidEngine {
   /** Reference → the same pseudonym the target's id got, so links survive. */
   #reference(reference: string, walk: Walk): string {
     if (reference.startsWith('#')) return reference; // contained resource, local to this one
+    let resolved = this.#references.get(reference);
+    if (resolved === undefined) {
+      resolved = this.#resolveReference(reference);
+      // Bounded like the pseudonym cache: memory stays flat in file size.
+      if (this.#references.size >= 100_000) this.#references.clear();
+      this.#references.set(reference, resolved);
+    }
+    if (resolved.patient !== undefined) walk.patientsSeen.add(resolved.patient);
+    return resolved.text;
+  }
+
+  #resolveReference(reference: string): ResolvedReference {
     const parsed = parseReference(reference);
     if (parsed && !reference.includes('?')) {
-      if (parsed.type === 'Patient') walk.patientsSeen.add(parsed.id);
-      return `${parsed.type}/${this.#o.pseudonymizer.resourceId(parsed.type, parsed.id)}`;
+      const text = `${parsed.type}/${this.#o.pseudonymizer.resourceId(parsed.type, parsed.id)}`;
+      return { text, patient: parsed.type === 'Patient' ? parsed.id : undefined };
     }
     // Conditional ("Practitioner?identifier=...|123") or opaque references: the whole string.
     const type = /^([A-Z][A-Za-z]+)\?/.exec(reference)?.[1];
     const p = this.#o.pseudonymizer.pseudonym('reference', reference);
-    return type ? `${type}/${p}` : `urn:pseudonym:${p}`;
+    return { text: type ? `${type}/${p}` : `urn:pseudonym:${p}`, patient: undefined };
   }
 
   #narrative(div: string, walk: Walk): string {
@@ -535,22 +569,49 @@ export class DeidEngine {
    */
   #scrub(text: string, walk: Walk, cache = true): string {
     this.stats.freeTextFields++;
-    const withKnown = this.#mayHoldKnown(text, walk.known);
     const cacheable = cache && text.length <= 256;
-    const cacheKey = withKnown ? `${walk.scope}\u0000${text}` : text;
-    const store = withKnown ? this.#scrubCache : this.#genericCache;
-    let result = cacheable ? store.get(cacheKey) : undefined;
-    if (result === undefined) {
-      const r = this.#o.phi.redactPhi(text, withKnown ? { known: walk.known } : {});
-      result = { text: r.text, types: r.spans.map((span) => span.type) };
-      if (cacheable) {
-        if (store.size > 100_000) store.clear();
-        store.set(cacheKey, result);
+    let result: Scrubbed | undefined;
+    if (!this.#mayHoldKnown(text, walk.known)) result = this.#scrubGeneric(text, cacheable);
+    else {
+      const cacheKey = `${walk.scope}\u0000${text}`;
+      result = cacheable ? this.#scrubCache.get(cacheKey) : undefined;
+      if (result === undefined) {
+        // Texts with digits ("Take 1 tablet daily", "Below 5.7%") pass the cheap test above for
+        // every patient. Known values change a redaction only through the spans the PHI module's
+        // own known-value matcher finds, so where it finds none the text scrubs as it would for
+        // anyone and shares the cross-patient cache: one redaction instead of one per patient.
+        // Uncached texts (notes) skip this check: it would only repeat the matcher's work.
+        result =
+          cacheable && !knownValueIn(text, walk.known)
+            ? this.#scrubGeneric(text, true)
+            : this.#redact(text, walk.known);
+        if (cacheable) {
+          if (this.#scrubCache.size > 100_000) this.#scrubCache.clear();
+          this.#scrubCache.set(cacheKey, result);
+        }
       }
     }
     for (const type of result.types)
       this.stats.redactedSpans[type] = (this.stats.redactedSpans[type] ?? 0) + 1;
     return result.text;
+  }
+
+  /** A text no known value can match: redacted without them, cached across patients. */
+  #scrubGeneric(text: string, cacheable: boolean): Scrubbed {
+    let result = cacheable ? this.#genericCache.get(text) : undefined;
+    if (result === undefined) {
+      result = this.#redact(text, NO_KNOWN);
+      if (cacheable) {
+        if (this.#genericCache.size > 100_000) this.#genericCache.clear();
+        this.#genericCache.set(text, result);
+      }
+    }
+    return result;
+  }
+
+  #redact(text: string, known: readonly KnownIdentifier[]): Scrubbed {
+    const r = this.#o.phi.redactPhi(text, known.length > 0 ? { known } : {});
+    return { text: r.text, types: r.spans.map((span) => span.type) };
   }
 
   #mayHoldKnown(text: string, known: readonly KnownIdentifier[]): boolean {
