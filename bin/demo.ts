@@ -155,7 +155,15 @@ async function walkThrough(baseUrl: string, user: DemoUserCredentials): Promise<
   await api(baseUrl, token, 'POST', '/v1/me/appointments', booking, { 'Idempotency-Key': idempotencyKey });
   await api(baseUrl, token, 'GET', '/v1/me/appointments');
 
-  step('7. Who accessed my record? (accounting of disclosures, from the hash-chained audit log)');
+  step('7. Ask the assistant (the local rules model stands in for Bedrock; red flags never reach a model)');
+  await api(baseUrl, token, 'POST', '/v1/chat/messages', {
+    text: 'Can I get a refill of my blood pressure pills?',
+  });
+  await api(baseUrl, token, 'POST', '/v1/chat/messages', {
+    text: 'I have crushing chest pain spreading to my arm',
+  });
+
+  step('8. Who accessed my record? (accounting of disclosures, from the hash-chained audit log)');
   await api(baseUrl, token, 'GET', '/v1/me/access-log');
 }
 
