@@ -97,25 +97,45 @@ export interface Redaction {
 function detectWith(dict: WordDictionary, text: string, options: DetectOptions): PhiSpan[] {
   if (text.length === 0) return [];
   const candidates: Candidate[] = [];
-  const emitWith =
-    (known: boolean): Emit =>
-    (type, start, end, rule) => {
-      // Trim surrounding whitespace so a placeholder never swallows a line break.
-      let s = start;
-      let e = end;
-      while (s < e && /\s/u.test(text[s] ?? '')) s++;
-      while (e > s && /\s/u.test(text[e - 1] ?? '')) e--;
-      if (e > s) candidates.push({ type, start: s, end: e, rule, known });
-    };
-  detectPatterns(text, emitWith(false), options.bareYears === true);
-  detectNames(text, emitWith(false), dict);
-  if (options.known !== undefined && options.known.length > 0)
-    detectKnown(text, options.known, emitWith(true));
+  // The emit callbacks are made once (below) and read the current call's text and list from here,
+  // so a call builds no closures; saved and restored in case a detector ever calls back in.
+  const saved = current;
+  current = { text, candidates };
+  try {
+    detectPatterns(text, emitPattern, options.bareYears === true);
+    detectNames(text, emitPattern, dict);
+    if (options.known !== undefined && options.known.length > 0) detectKnown(text, options.known, emitKnown);
+  } finally {
+    current = saved;
+  }
   const spans = resolve(candidates);
   if (options.types === undefined) return spans;
   const wanted = new Set(options.types);
   return spans.filter((s) => wanted.has(s.type));
 }
+
+let current: { readonly text: string; readonly candidates: Candidate[] } | undefined;
+
+/** A whitespace character, as /\s/u: printable ASCII never is, so most characters skip the regex. */
+const isSpace = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  if (c > 32 && c < 127) return false;
+  return i >= 0 && i < text.length && /\s/u.test(text[i] ?? '');
+};
+
+function push(type: PhiType, start: number, end: number, rule: string, known: boolean): void {
+  if (current === undefined) return;
+  const { text, candidates } = current;
+  // Trim surrounding whitespace so a placeholder never swallows a line break.
+  let s = start;
+  let e = end;
+  while (s < e && isSpace(text, s)) s++;
+  while (e > s && isSpace(text, e - 1)) e--;
+  if (e > s) candidates.push({ type, start: s, end: e, rule, known });
+}
+
+const emitPattern: Emit = (type, start, end, rule) => push(type, start, end, rule, false);
+const emitKnown: Emit = (type, start, end, rule) => push(type, start, end, rule, true);
 
 /** Replaces every identifier with a typed placeholder (never a partial string). */
 function redactWith(dict: WordDictionary, text: string, options: RedactOptions): Redaction {

@@ -10,7 +10,7 @@
  * once per call and each token costs one Map lookup. Tokens are maximal, so a value never matches
  * inside a longer word or number.
  */
-import type { Emit } from './patterns';
+import { type Emit, firstMatch, nextMatch } from './patterns';
 import type { KnownIdentifier, PhiType } from './types';
 
 interface Tok {
@@ -23,7 +23,8 @@ const TOKEN = /[\p{L}\p{N}]+/gu;
 
 function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
-  for (const m of text.matchAll(TOKEN))
+  // exec on the shared regex, not matchAll, which clones the regex on every call.
+  for (let m = firstMatch(TOKEN, text); m !== null; m = nextMatch(TOKEN, text))
     out.push({ start: m.index, end: m.index + m[0].length, lower: m[0].toLowerCase() });
   return out;
 }
@@ -224,16 +225,18 @@ const isDay = (s: string | undefined, d: number): boolean => {
   return m !== null && isNum(m[1], d);
 };
 
+/** The text between two tokens; a blank line (matching no separator) when either is missing. */
+const gapOf = (text: string, a: Tok | undefined, b: Tok | undefined): string =>
+  a === undefined || b === undefined ? '\n\n' : text.slice(a.end, b.start);
+
 /** The spellings of a known date: 7/9/1948, 1948-07-09, 19480709, 9-Jul-48, July 9th, 9 July 1948, 7/9. */
 function dateEnd(text: string, toks: readonly Tok[], i: number, k: KnownDate): number {
   const t0 = toks[i];
   const t1 = toks[i + 1];
   const t2 = toks[i + 2];
   if (t0 === undefined) return -1;
-  const gap = (a: Tok | undefined, b: Tok | undefined): string =>
-    a === undefined || b === undefined ? '\n\n' : text.slice(a.end, b.start);
-  const g1 = gap(t0, t1);
-  const g2 = gap(t1, t2);
+  const g1 = gapOf(text, t0, t1);
+  const g2 = gapOf(text, t1, t2);
   const { y, m, d } = k;
   const mm = String(m).padStart(2, '0');
   const dd = String(d).padStart(2, '0');
@@ -271,16 +274,22 @@ function dateEnd(text: string, toks: readonly Tok[], i: number, k: KnownDate): n
   // 9th [of] July[, 1948]
   if (isDay(t0.lower, d) && /^\s+$/u.test(g1)) {
     let j = i + 1;
-    if (toks[j]?.lower === 'of' && /^\s+$/u.test(gap(toks[j], toks[j + 1]))) j++;
+    if (toks[j]?.lower === 'of' && /^\s+$/u.test(gapOf(text, toks[j], toks[j + 1]))) j++;
     if (isMonthName(toks[j]?.lower, m)) {
       const after = toks[j + 1];
-      return /^\.?,?\s+$/u.test(gap(toks[j], after)) && after?.lower === String(y) ? j + 1 : j;
+      return /^\.?,?\s+$/u.test(gapOf(text, toks[j], after)) && after?.lower === String(y) ? j + 1 : j;
     }
   }
   // 7/9, not the start of a longer m/d/y
   if (isNum(t0.lower, m) && g1 === '/' && isNum(t1?.lower, d) && t1 !== undefined && text[t1.end] !== '/')
     return i + 1;
   return -1;
+}
+
+/** Emits tokens i..j as a known value when a matcher found one (j >= i); a function, not a closure per token. */
+function emitTo(emit: Emit, toks: readonly Tok[], t: Tok, i: number, type: PhiType, j: number): void {
+  const last = toks[j];
+  if (j >= i && last !== undefined) emit(type, t.start, last.end, 'known');
 }
 
 /** Finds every occurrence of the known values in `text`. */
@@ -292,16 +301,15 @@ export function detectKnown(text: string, known: readonly KnownIdentifier[], emi
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     if (t === undefined) continue;
-    const emitTo = (type: PhiType, j: number): void => {
-      const last = toks[j];
-      if (j >= i && last !== undefined) emit(type, t.start, last.end, 'known');
-    };
-    for (const p of idx.phrases.get(t.lower) ?? []) emitTo(p.type, phraseEnd(text, toks, i, p));
+    const phrases = idx.phrases.get(t.lower);
+    if (phrases !== undefined)
+      for (const p of phrases) emitTo(emit, toks, t, i, p.type, phraseEnd(text, toks, i, p));
     if (!hasDigits) continue;
-    for (const c of idx.codes) if (c.value.startsWith(t.lower)) emitTo(c.type, codeEnd(text, toks, i, c));
+    for (const c of idx.codes)
+      if (c.value.startsWith(t.lower)) emitTo(emit, toks, t, i, c.type, codeEnd(text, toks, i, c));
     // Every date spelling starts with a number or a month name.
     const c = t.lower.charCodeAt(0);
     if ((c >= 48 && c <= 57) || MONTH_TOKENS.has(t.lower))
-      for (const k of idx.dates) emitTo(k.type, dateEnd(text, toks, i, k));
+      for (const k of idx.dates) emitTo(emit, toks, t, i, k.type, dateEnd(text, toks, i, k));
   }
 }

@@ -37,6 +37,35 @@ export const NO_DICTIONARY: WordDictionary = {
 
 type CaseMode = 'mixed' | 'upper' | 'lower';
 
+/**
+ * What the detectors ask of a word that depends only on its spelling, computed once per distinct
+ * spelling and shared by its tokens: notes repeat their words, and these tests (Set lookups, case
+ * folds, the dictionary lookups) were most of the name detector's cost when run per token.
+ */
+interface WordInfo {
+  readonly text: string;
+  readonly lower: string;
+  /** COMMON_WORDS, CLINICAL_WORDS or CLINICAL_ABBREVIATIONS: never a name. */
+  readonly common: boolean;
+  /** In FIRST_NAMES. */
+  readonly first: boolean;
+  /** FIRST_NAMES, LAST_NAMES, or distinct. */
+  readonly lexName: boolean;
+  readonly ambiguous: boolean;
+  /** A given name or surname that is no English word (WordDictionary.isDistinctName). */
+  readonly distinct: boolean;
+  /** Two letters or more, all upper case: an initialism on a mixed-case line. */
+  readonly acro: boolean;
+  /** First letter upper case and the rest not all upper case: capitalised where case is trusted. */
+  readonly capShape: boolean;
+  /** The word a cue regex would end in (see cueWord). */
+  readonly cue: string;
+  /** Matches HOSPITAL_ABBR. */
+  readonly abbr: boolean;
+  /** A facility head word, a facility stem or the first word of a lexicon city: detectPlaces looks further. */
+  readonly place: boolean;
+}
+
 interface Token {
   readonly start: number;
   readonly end: number;
@@ -47,10 +76,10 @@ interface Token {
   readonly cap: boolean;
   /** A given name or surname that is no English word (WordDictionary.isDistinctName), looked up once. */
   readonly distinct: boolean;
+  readonly w: WordInfo;
 }
 
 const WORD = /\p{L}(?:[\p{L}'’-]{0,40}\p{L})?/gu;
-const LINE = /[^\n]+/gu;
 
 // Credentials that are also clinical abbreviations (PA line, PT, OT) count only after a comma.
 const CREDENTIAL =
@@ -60,18 +89,18 @@ const CREDENTIAL =
 const TITLE =
   /(?:\b(?:[Mm][Rr][Ss]?|[Mm]x|[Mm]iss|[Dd][Rr][Ss]?|[Dd]octor|[Pp]rof|[Pp]rofessor|[Rr]ev|[Rr]everend|[Ff]r|[Aa]tty|[Jj]udge|[Ss]gt|[Cc]apt|[Oo]fficer|MISS|DOCTOR|Ms)\.?[ \t]{1,3}|\bMS\.[ \t]{1,3}(?=\p{Lu}))$/u;
 const RELATION =
-  /\b(?:wife|husband|son|sons|daughter|daughters|dtr|mother|mom|father|dad|brother|bro|sister|sis|sibling|spouse|partner|fianc[eé]e?|girlfriend|boyfriend|friend|neighbou?r|niece|nephew|cousin|aunt|uncle|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|grandchild|stepson|stepdaughter|guardian|hcp|proxy|poa|caregiver|roommate|nok|next\s+of\s+kin|health\s*care\s+proxy|sitter|companion)(?:'s)?\s*(?:,\s*|\(\s*)?(?:(?:named|is|was|name\s+is|called)\s+)?$/iu;
+  /(?<!\w)(?:wife|husband|son|sons|daughter|daughters|dtr|mother|mom|father|dad|brother|bro|sister|sis|sibling|spouse|partner|fianc[eé]e?|girlfriend|boyfriend|friend|neighbou?r|niece|nephew|cousin|aunt|uncle|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|grandchild|stepson|stepdaughter|guardian|hcp|proxy|poa|caregiver|roommate|nok|next\s+of\s+kin|health\s*care\s+proxy|sitter|companion)(?:'s)?\s*(?:,\s*|\(\s*)?(?:(?:named|is|was|name\s+is|called)\s+)?$/iu;
 const LABEL =
-  /\b(?:name|patient\s+name|pt\s+name|signed|signature|electronically\s+signed\s+by|e-?signed\s+by|dictated\s+by|transcribed\s+by|attending|pcp|provider|physician|author|cc|contact|emergency\s+contact|surgeon|referring(?:\s+physician)?|resident|intern|fellow|nurse|rn|np|pa|case\s+manager|social\s+worker|sw|chaplain|interpreter|therapist|pharmacist|dietitian)\s*:\s*$/iu;
+  /(?<!\w)(?:name|patient\s+name|pt\s+name|signed|signature|electronically\s+signed\s+by|e-?signed\s+by|dictated\s+by|transcribed\s+by|attending|pcp|provider|physician|author|cc|contact|emergency\s+contact|surgeon|referring(?:\s+physician)?|resident|intern|fellow|nurse|rn|np|pa|case\s+manager|social\s+worker|sw|chaplain|interpreter|therapist|pharmacist|dietitian)\s*:\s*$/iu;
 const VERBAL_CUE =
-  /\b(?:spoke\s+(?:with|to)|talked\s+(?:with|to)|discussed\s+with|d\/w|ask\s+(?:for|to\s+page)|page|paged|called|met\s+with|visited\s+by|accompanied\s+by)[ \t]*$/iu;
+  /(?<!\w)(?:spoke\s+(?:with|to)|talked\s+(?:with|to)|discussed\s+with|d\/w|ask\s+(?:for|to\s+page)|page|paged|called|met\s+with|visited\s+by|accompanied\s+by)[ \t]*$/iu;
 /** Strong place cues: any following name-like word is a place ("lives in Hampton"). */
 const HOME_CUE =
-  /\b(?:lives|living|resides|residing|resident|native|born|moved|relocated|home|house|grew\s+up|raised)\s+(?:in|of|to|from)[ \t]+$/iu;
+  /(?<!\w)(?:lives|living|resides|residing|resident|native|born|moved|relocated|home|house|grew\s+up|raised)\s+(?:in|of|to|from)[ \t]+$/iu;
 /** Religious and civic stems of US hospital names: "Holy Cross", "Sacred Heart", "St. Agnes". */
 const FACILITY_STEM: ReadonlySet<string> = new Set(['holy', 'sacred', 'good', 'saint', 'st', 'mercy', 'our']);
 const CUE =
-  /\b(?:seen\s+by|evaluated\s+by|examined\s+by|followed\s+by|referred\s+by|covered\s+by|discussed\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|d\/w|paged|called|consulted|attending|pcp|resident|intern|fellow|covering|surgeon|cardiologist|oncologist|nephrologist|neurologist|pulmonologist|physician|provider|nurse|patient|cc|thanks|thank\s+you|dear|hello|hi|name\s+is|says|directed\s+by|written\s+by|produced\s+by|producer)[ \t]*[:,]?[ \t]*$/iu;
+  /(?<!\w)(?:seen\s+by|evaluated\s+by|examined\s+by|followed\s+by|referred\s+by|covered\s+by|discussed\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|d\/w|paged|called|consulted|attending|pcp|resident|intern|fellow|covering|surgeon|cardiologist|oncologist|nephrologist|neurologist|pulmonologist|physician|provider|nurse|patient|cc|thanks|thank\s+you|dear|hello|hi|name\s+is|says|directed\s+by|written\s+by|produced\s+by|producer)[ \t]*[:,]?[ \t]*$/iu;
 
 const FACILITY_WORD: ReadonlySet<string> = new Set(
   'hospital hosp clinic manor hospice infirmary institute memorial center centre ctr rehab'.split(' '),
@@ -84,7 +113,7 @@ const FACILITY_STOP = new Set(
   ),
 );
 const PLACE_CUE =
-  /\b(?:lives\s+in|living\s+in|resides\s+in|resident\s+of|native\s+of|born\s+in|moved\s+(?:to|from)|home\s+in|from|in|to|near|transferred\s+(?:from|to)|transfer\s+from|trans\s+to|admitted\s+to|taken\s+to|brought\s+to|sent\s+(?:to|from)|discharged\s+to|d\/c\s+to|returned\s+to|went\s+to|at)\s+$/iu;
+  /(?<!\w)(?:lives\s+in|living\s+in|resides\s+in|resident\s+of|native\s+of|born\s+in|moved\s+(?:to|from)|home\s+in|from|in|to|near|transferred\s+(?:from|to)|transfer\s+from|trans\s+to|admitted\s+to|taken\s+to|brought\s+to|sent\s+(?:to|from)|discharged\s+to|d\/c\s+to|returned\s+to|went\s+to|at)\s+$/iu;
 const AMBIGUOUS_CITIES = new Set(
   'austin charlotte columbia frederick henderson lincoln madison washington aurora phoenix providence buffalo mesa jackson reno mobile durham irvine'.split(
     ' ',
@@ -124,12 +153,14 @@ const cueWord = (lower: string): string => {
 
 const CITY_FIRST_WORDS: ReadonlySet<string> = new Set([...CITIES].map((c) => c.split('_')[0] ?? c));
 
-function caseMode(line: string): CaseMode {
+/** Case mode of text[start, end): counts ASCII letters only, as the detectors' case tests do. */
+function caseMode(text: string, start: number, end: number): CaseMode {
   let upper = 0;
   let lower = 0;
-  for (const ch of line) {
-    if (ch >= 'A' && ch <= 'Z') upper++;
-    else if (ch >= 'a' && ch <= 'z') lower++;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
   }
   if (upper + lower === 0) return 'mixed';
   if (lower === 0 || upper / (upper + lower) > 0.6) return 'upper';
@@ -137,38 +168,80 @@ function caseMode(line: string): CaseMode {
   return 'mixed';
 }
 
+/** Word facts per dictionary (the light entry's differ in `distinct`), bounded: spellings churn. */
+const wordMemos = new WeakMap<WordDictionary, Map<string, WordInfo>>();
+const MAX_WORDS = 200_000;
+
+function wordInfo(memo: Map<string, WordInfo>, word: string, dict: WordDictionary): WordInfo {
+  let info = memo.get(word);
+  if (info !== undefined) return info;
+  const lower = word.toLowerCase();
+  const first = word[0] ?? '';
+  const rest = word.slice(1);
+  const distinct = dict.isDistinctName(lower);
+  const isFirst = FIRST_NAMES.has(lower);
+  const cue = cueWord(lower);
+  info = {
+    text: word,
+    lower,
+    common: COMMON_WORDS.has(lower) || CLINICAL_WORDS.has(lower) || CLINICAL_ABBREVIATIONS.has(lower),
+    first: isFirst,
+    lexName: isFirst || LAST_NAMES.has(lower) || distinct,
+    ambiguous: AMBIGUOUS_NAMES.has(lower),
+    distinct,
+    acro: word.length > 1 && word === word.toUpperCase(),
+    capShape: first !== first.toLowerCase() && rest !== rest.toUpperCase(),
+    cue,
+    abbr: HOSPITAL_ABBR.test(word),
+    place: FACILITY_WORD.has(lower) || FACILITY_STEM.has(lower) || CITY_FIRST_WORDS.has(lower),
+  };
+  if (memo.size >= MAX_WORDS) memo.clear();
+  memo.set(word, info);
+  return info;
+}
+
+/**
+ * One sticky scan over the whole text (a word never spans a line break, so this finds the same
+ * words as a scan per line), with each line's case mode computed when the scan enters it.
+ */
 function tokenize(text: string, dict: WordDictionary): Token[] {
+  let memo = wordMemos.get(dict);
+  if (memo === undefined) {
+    memo = new Map();
+    wordMemos.set(dict, memo);
+  }
   const tokens: Token[] = [];
-  for (const line of text.matchAll(LINE)) {
-    const mode = caseMode(line[0]);
-    for (const w of line[0].matchAll(WORD)) {
-      const word = w[0];
-      const first = word[0] ?? '';
-      const rest = word.slice(1);
-      const cap = mode === 'mixed' && first !== first.toLowerCase() && rest !== rest.toUpperCase();
-      const start = line.index + w.index;
-      const lower = word.toLowerCase();
-      tokens.push({
-        start,
-        end: start + word.length,
-        text: word,
-        lower,
-        mode,
-        cap,
-        distinct: dict.isDistinctName(lower),
-      });
+  let lineEnd = -1;
+  let mode: CaseMode = 'mixed';
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
+    const word = m[0];
+    const start = m.index;
+    if (start > lineEnd) {
+      const lineStart = text.lastIndexOf('\n', start) + 1;
+      const nl = text.indexOf('\n', start);
+      lineEnd = nl < 0 ? text.length : nl;
+      mode = caseMode(text, lineStart, lineEnd);
     }
+    const w = wordInfo(memo, word, dict);
+    tokens.push({
+      start,
+      end: start + word.length,
+      text: w.text,
+      lower: w.lower,
+      mode,
+      cap: mode === 'mixed' && w.capShape,
+      distinct: w.distinct,
+      w,
+    });
   }
   return tokens;
 }
 
-const isLexiconName = (t: Token): boolean =>
-  FIRST_NAMES.has(t.lower) || LAST_NAMES.has(t.lower) || t.distinct;
-const isCommon = (t: Token): boolean =>
-  COMMON_WORDS.has(t.lower) || CLINICAL_WORDS.has(t.lower) || CLINICAL_ABBREVIATIONS.has(t.lower);
+const isLexiconName = (t: Token): boolean => t.w.lexName;
+const isCommon = (t: Token): boolean => t.w.common;
 /** Upper-case initialisms ("ICU", "CABG") read as words, not names, on mixed-case lines. */
-const isAcronym = (t: Token): boolean =>
-  t.mode === 'mixed' && t.text.length > 1 && t.text === t.text.toUpperCase();
+const isAcronym = (t: Token): boolean => t.mode === 'mixed' && t.w.acro;
 
 /** A word taken as a name after a strong cue (title, relation, label). */
 function strongName(t: Token): boolean {
@@ -189,7 +262,7 @@ function relationName(t: Token): boolean {
 function cueName(t: Token): boolean {
   if (isCommon(t) || isAcronym(t)) return false;
   if (t.mode === 'mixed') return t.cap;
-  return isLexiconName(t) && !AMBIGUOUS_NAMES.has(t.lower);
+  return isLexiconName(t) && !t.w.ambiguous;
 }
 
 /** A further part of a name already found ("John [Q.] [Smith]"). */
@@ -211,12 +284,12 @@ function verbalCueName(t: Token): boolean {
 
 /** A standalone lexicon name with no cue. */
 function lexiconName(t: Token): boolean {
-  if (AMBIGUOUS_NAMES.has(t.lower) || isCommon(t) || isAcronym(t)) return false;
+  if (t.w.ambiguous || isCommon(t) || isAcronym(t)) return false;
   // A name that is no English word needs no capital: notes are often typed in one case throughout.
   // A name that is no English word, capitalised where case means something ("Suzette").
   if (t.mode === 'mixed' && t.cap && t.distinct) return true;
   if (t.mode === 'mixed') return t.cap && isLexiconName(t);
-  if (t.mode === 'upper') return FIRST_NAMES.has(t.lower);
+  if (t.mode === 'upper') return t.w.first;
   return false;
 }
 
@@ -228,13 +301,29 @@ const gap = (text: string, a: Token, b: Token): string => text.slice(a.end, b.st
  */
 function namePair(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i];
+  if (t === undefined || t.mode === 'mixed') return false;
+  // Neither word can count without being a lexicon name or distinct: decided before any slicing.
+  const tn = pairNamed(t);
+  if (!tn) return false;
   const next = tokens[i + 1];
-  if (t === undefined || next === undefined || t.mode === 'mixed') return false;
-  if (!/^[ \t]{1,2}$/u.test(gap(text, t, next))) return false;
-  const distinct = (x: Token): boolean => x.distinct && !isCommon(x);
-  const named = (x: Token): boolean =>
-    (isLexiconName(x) && !AMBIGUOUS_NAMES.has(x.lower) && !isCommon(x)) || distinct(x);
-  return (distinct(t) && named(next)) || (named(t) && distinct(next));
+  if (next === undefined || !pairNamed(next)) return false;
+  if (!(pairDistinct(t) || pairDistinct(next))) return false;
+  return blanks(text, t.end, next.start, 1, 2);
+}
+/** namePair's tests, kept out of it so no closure is built per token. */
+const pairDistinct = (x: Token): boolean => x.distinct && !isCommon(x);
+const pairNamed = (x: Token): boolean =>
+  (isLexiconName(x) && !x.w.ambiguous && !isCommon(x)) || pairDistinct(x);
+
+/** text[from, to) is min..max spaces or tabs (the regex /^[ \t]{min,max}$/ without the slice). */
+function blanks(text: string, from: number, to: number, min: number, max: number): boolean {
+  const n = to - from;
+  if (n < min || n > max) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
 }
 /** Only spaces, a middle initial's full stop or a hyphen may separate name parts. */
 const adjacent = (text: string, a: Token, b: Token): boolean => {
@@ -271,7 +360,7 @@ function extendName(
     const strongNext =
       strong &&
       next.mode === 'upper' &&
-      isAcronym({ ...cur, mode: 'mixed' }) &&
+      cur.w.acro &&
       strongName(next) &&
       (dict === NO_DICTIONARY || isLexiconName(next) || dict.isUnknownWord(next.lower));
     if (!(initial || (next.text.length > 1 && (continuation(next, cur) || strongNext)))) break;
@@ -281,67 +370,139 @@ function extendName(
     const prev = tokens[first - 1];
     const cur = tokens[first];
     if (prev === undefined || cur === undefined || !adjacent(text, prev, cur)) break;
-    if (!((FIRST_NAMES.has(prev.lower) || (strong && prev.cap)) && continuation(prev, cur))) break;
+    if (!((prev.w.first || (strong && prev.cap)) && continuation(prev, cur))) break;
     first--;
   }
   return [first, last];
 }
 
+const BLANK_LINE = 1;
+const COLON = 2;
+
+/** Whether text[from, to) holds a blank line ("\n\n") and a colon, without slicing it. */
+function gapScan(text: string, from: number, to: number): number {
+  let flags = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58) flags |= COLON;
+    else if (c === 10 && text.charCodeAt(i + 1) === 10 && i + 1 < to) flags |= BLANK_LINE;
+  }
+  return flags;
+}
+
+/**
+ * The cue rules, strongest first. Each needs its cue word (a Set lookup) and a word that may be a
+ * name (memoized facts) before its regex runs on the 40 characters before the word: both are pure,
+ * so testing them first changes no result, and most words after "to" or "with" fail them.
+ */
+function cuedRule(text: string, t: Token, cue: string, colon: boolean): string | undefined {
+  const title = TITLE_WORDS.has(cue) && strongName(t);
+  const label = colon && strongName(t);
+  const relation = RELATION_WORDS.has(cue) && relationName(t);
+  const verbal = VERBAL_WORDS.has(cue) && verbalCueName(t);
+  const cued = CUE_WORDS.has(cue) && cueName(t);
+  if (!(title || label || relation || verbal || cued)) return undefined;
+  const before = text.slice(Math.max(0, t.start - 40), t.start);
+  if (title && TITLE.test(before)) return 'name-title';
+  if (label && LABEL.test(before)) return 'name-label';
+  if (relation && RELATION.test(before)) return 'name-relation';
+  if (verbal && VERBAL_CUE.test(before)) return 'name-verbal-cue';
+  if (cued && CUE.test(before)) return 'name-cue';
+  return undefined;
+}
+
+const BRACKET_RELATION =
+  /^(?:[ \t]+\p{Lu}[\p{L}'-]+)?[ \t]*\((?:son|daughter|wife|husband|brother|sister|mother|father|niece|nephew|friend|hcp|proxy|dtr)\b/iu;
+
+/** Skips spaces and tabs from `at` (no further than `limit`); returns the first other position. */
+function skipBlanks(text: string, at: number, limit: number): number {
+  let i = at;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * Necessary condition for CREDENTIAL on text after `end`: an optional comma, blanks, then the
+ * capital every credential starts with. Checked on the text itself so most words cost no slice.
+ */
+function mayCredential(text: string, end: number): boolean {
+  const limit = end + 12;
+  let i = end;
+  if (text.charCodeAt(i) === 44) i++;
+  i = skipBlanks(text, i, limit);
+  const c = text.charCodeAt(i);
+  return i < limit && c >= 65 && c <= 90;
+}
+
+/**
+ * Necessary condition for BRACKET_RELATION: after blanks, a "(" or a letter (its \p{Lu} is case
+ * folded under the i flag, so any ASCII letter, or any non-ASCII character, left to the regex).
+ */
+function mayBracketRelation(text: string, end: number): boolean {
+  const i = skipBlanks(text, end, end + 40);
+  if (i >= end + 40) return false;
+  const c = text.charCodeAt(i);
+  return c === 40 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
+}
+
+/** Emits the name found at tokens[i], extended over its parts; returns its last token's index. */
+function emitName(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  rule: string,
+  dict: WordDictionary,
+  emit: Emit,
+): number {
+  const [first, last] = extendName(
+    text,
+    tokens,
+    i,
+    rule === 'name-title' || rule === 'name-label' || rule === 'name-credential',
+    dict,
+  );
+  const a = tokens[first];
+  const b = tokens[last];
+  if (a !== undefined && b !== undefined) emit('NAME', a.start, b.end, rule);
+  return last;
+}
+
 export function detectNames(text: string, emit: Emit, dict: WordDictionary): void {
   const tokens = tokenize(text, dict);
-  const emitName = (i: number, rule: string): number => {
-    const [first, last] = extendName(
-      text,
-      tokens,
-      i,
-      rule === 'name-title' || rule === 'name-label' || rule === 'name-credential',
-      dict,
-    );
-    const a = tokens[first];
-    const b = tokens[last];
-    if (a !== undefined && b !== undefined) emit('NAME', a.start, b.end, rule);
-    return last;
-  };
   let prevEnd = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t === undefined) continue;
-    // Only the text since the previous word matters for a cue ending right before this word.
-    const sinceLast = text.slice(prevEnd, t.start);
+    // Only the text since the previous word matters for a cue ending right before this word: a
+    // blank line there cuts every cue, a colon there allows a label.
+    const gapFlags = gapScan(text, prevEnd, t.start);
     prevEnd = t.end;
-    if (sinceLast.includes('\n\n')) continue;
+    if ((gapFlags & BLANK_LINE) !== 0) continue;
     // Every cue regex ends in a word from a small set (or, for labels, a colon): a Set lookup on the
     // previous word rules most words out before any regex runs on the text before them.
     const prev = tokens[i - 1];
-    const cue = prev === undefined ? '' : cueWord(prev.lower);
-    const colon = sinceLast.includes(':');
-    const before =
-      cue !== '' && (CUE_LAST_WORDS.has(cue) || colon) ? text.slice(Math.max(0, t.start - 40), t.start) : '';
-    const cued = before !== '';
+    const cue = prev === undefined ? '' : prev.w.cue;
+    const colon = (gapFlags & COLON) !== 0;
     let rule: string | undefined;
-    if (cued && TITLE_WORDS.has(cue) && TITLE.test(before) && strongName(t)) rule = 'name-title';
-    else if (cued && colon && LABEL.test(before) && strongName(t)) rule = 'name-label';
-    else if (cued && RELATION_WORDS.has(cue) && RELATION.test(before) && relationName(t))
-      rule = 'name-relation';
-    else if (cued && VERBAL_WORDS.has(cue) && VERBAL_CUE.test(before) && verbalCueName(t))
-      rule = 'name-verbal-cue';
-    else if (cued && CUE_WORDS.has(cue) && CUE.test(before) && cueName(t)) rule = 'name-cue';
-    else if (lexiconName(t)) rule = 'name-lexicon';
+    if (cue !== '' && (CUE_LAST_WORDS.has(cue) || colon)) rule = cuedRule(text, t, cue, colon);
+    if (rule !== undefined) {
+      // found after a cue
+    } else if (lexiconName(t)) rule = 'name-lexicon';
     else if (namePair(text, tokens, i)) rule = 'name-pair';
     else if (t.cap && !isCommon(t)) {
       // "Smith, MD" / "J. Smith RN": a capitalised word right before a credential.
-      const after = text.slice(t.end, t.end + 12);
-      if (CREDENTIAL.test(after)) rule = 'name-credential';
+      if (mayCredential(text, t.end) && CREDENTIAL.test(text.slice(t.end, t.end + 12)))
+        rule = 'name-credential';
       // "Hank Smith (son)": a capitalised pair right before a relation in brackets.
-      else if (
-        /^(?:[ \t]+\p{Lu}[\p{L}'-]+)?[ \t]*\((?:son|daughter|wife|husband|brother|sister|mother|father|niece|nephew|friend|hcp|proxy|dtr)\b/iu.test(
-          text.slice(t.end, t.end + 40),
-        )
-      )
+      else if (mayBracketRelation(text, t.end) && BRACKET_RELATION.test(text.slice(t.end, t.end + 40)))
         rule = 'name-relation';
     }
     if (rule !== undefined) {
-      i = emitName(i, rule);
+      i = emitName(text, tokens, i, rule, dict, emit);
       // "Suzette and Hank": a name-like word coordinated with a name is one too.
       const named = tokens[i];
       const conj = tokens[i + 1];
@@ -355,7 +516,7 @@ export function detectNames(text: string, emit: Emit, dict: WordDictionary): voi
         /^[ \t]+$/u.test(gap(text, conj, other)) &&
         (isLexiconName(other) || (strongName(other) && (other.cap || other.mode !== 'mixed')))
       )
-        i = emitName(i + 2, rule);
+        i = emitName(text, tokens, i + 2, rule, dict, emit);
       const last = tokens[i];
       if (last !== undefined) prevEnd = last.end;
     }
@@ -365,8 +526,8 @@ export function detectNames(text: string, emit: Emit, dict: WordDictionary): voi
 
 /** A move between care sites: the next unusual word names the site ("transferred to Kessler"). */
 const MOTION_CUE =
-  /\b(?:transferr?ed|transfer|trans|admitted|admit|adm|readmitted|sent|taken|brought|referred|came|went|go|going|arrived|returned|accepted|discharged|d\/c'?d?|dc'?d|presented|seen|followed|vacation|church|resides?|lives?|living|bed)\s+(?:in\s+|back\s+|over\s+)?(?:to|into|from|at|in|on|@)\s+(?:the\s+)?$/iu;
-const WEAK_PLACE_CUE = /(?:\b(?:at|from|to|in|into)|@)\s+(?:the\s+)?$/iu;
+  /(?<!\w)(?:transferr?ed|transfer|trans|admitted|admit|adm|readmitted|sent|taken|brought|referred|came|went|go|going|arrived|returned|accepted|discharged|d\/c'?d?|dc'?d|presented|seen|followed|vacation|church|resides?|lives?|living|bed)\s+(?:in\s+|back\s+|over\s+)?(?:to|into|from|at|in|on|@)\s+(?:the\s+)?$/iu;
+const WEAK_PLACE_CUE = /(?:(?<!\w)(?:at|from|to|in|into)|@)\s+(?:the\s+)?$/iu;
 /** Hospital initialisms: "GH", "XGH", "GBMC", "UMMC", "BIDMC". */
 const HOSPITAL_ABBR = /^(?:[A-Z]{1,4}H|[A-Z]{1,4}MC|[a-z]{1,3}h)$/u;
 /** Words that follow a site's name: its emergency room, ward number, cath lab or nursing staff. */
@@ -377,7 +538,7 @@ const PLACE_PREPOSITIONS = new Set(['to', 'into', 'from', 'at', 'in', 'the']);
 
 function isSiteWord(t: Token, dict: WordDictionary): boolean {
   if (t.text.length < 2 || /['’]/u.test(t.text)) return false;
-  if (HOSPITAL_ABBR.test(t.text) && dict.isUnknownWord(t.lower)) return true;
+  if (t.w.abbr && dict.isUnknownWord(t.lower)) return true;
   if (t.mode === 'mixed' ? isAcronym(t) : false) return false;
   if (isCommon(t) || AMBIGUOUS_NAMES.has(t.lower)) return false;
   return dict.isUnknownWord(t.lower) || t.cap;
@@ -387,11 +548,14 @@ function detectSites(text: string, tokens: readonly Token[], emit: Emit, dict: W
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t === undefined || t.text.length < 2) continue;
-    const abbr = HOSPITAL_ABBR.test(t.text);
+    const abbr = t.w.abbr;
     const prev = tokens[i - 1];
     // Every cue ends in a preposition (or "@"): other words need no regex work.
     const cued = prev !== undefined && (PLACE_PREPOSITIONS.has(prev.lower) || text[t.start - 2] === '@');
     if (!cued && !abbr) continue;
+    // After a cue, both branches below need isSiteWord (an unknown hospital initialism passes it
+    // too): a word that fails it is no site, and costs no slice or regex.
+    if (cued && !isSiteWord(t, dict)) continue;
     const before = text.slice(Math.max(0, t.start - 40), t.start);
     const after = text.slice(t.end, t.end + 12);
     let site = false;
@@ -421,7 +585,13 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
   detectSites(text, tokens, emit, dict);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
+    // Every test below starts from this word in one of three small sets (memoized as `place`) or
+    // the previous word in HOME_WORDS: other words need no further look.
     if (t === undefined) continue;
+    if (!t.w.place) {
+      const p = tokens[i - 1];
+      if (p === undefined || !HOME_WORDS.has(p.lower)) continue;
+    }
     // Facility names: "Calvert Hospital", "KERNAN HOSP", "Sacred Heart Medical Center".
     if ((t.mode === 'mixed' ? FACILITY_WORD : FACILITY_WORD_STRICT).has(t.lower) && i > 0) {
       let first = i;

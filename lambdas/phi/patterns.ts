@@ -9,6 +9,30 @@ import type { PhiSpan, PhiType } from './types';
 
 export type Emit = (type: PhiType, start: number, end: number, rule: string) => void;
 
+/**
+ * The first match of a global regex in `text`, then each next one (nextMatch), as
+ * `text.matchAll(re)` would yield them. matchAll clones its regex on every call (a new RegExp per
+ * pattern per text): on the engine's short strings those clones cost more than the matching. The
+ * shared regex's lastIndex is reset here, and no caller runs the same regex in a nested loop.
+ */
+export function firstMatch(re: RegExp, text: string): RegExpExecArray | null {
+  re.lastIndex = 0;
+  return nextMatch(re, text);
+}
+
+export function nextMatch(re: RegExp, text: string): RegExpExecArray | null {
+  const m = re.exec(text);
+  // An empty match would repeat forever: step past it as matchAll does (by code point under /u).
+  if (m !== null && m[0].length === 0) {
+    const at = re.lastIndex;
+    const c = text.charCodeAt(at);
+    const d = text.charCodeAt(at + 1);
+    const pair = re.unicode && c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff;
+    re.lastIndex = at + (pair ? 2 : 1);
+  }
+  return m;
+}
+
 const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const DAY = '(?:[12]\\d|3[01]|0?[1-9])(?:st|nd|rd|th)?';
@@ -31,7 +55,7 @@ const COMPACT_DATE = new RegExp(
 );
 // "March 3rd, 2021", "Mar. 3", "Sept 3 2021 10:00", "March of 2021", "March 2021".
 const MONTH_FIRST = new RegExp(
-  `\\b${MONTH}\\.?(?:\\s+${DAY}(?![\\w])(?:,?\\s*(?:${YEAR4}|'\\d\\d)(?!\\w))?|,?\\s+(?:of\\s+)?${YEAR4}(?!\\w))${TIME}`,
+  `(?<!\\w)${MONTH}\\.?(?:\\s+${DAY}(?![\\w])(?:,?\\s*(?:${YEAR4}|'\\d\\d)(?!\\w))?|,?\\s+(?:of\\s+)?${YEAR4}(?!\\w))${TIME}`,
   'giu',
 );
 // "3 March 2021", "3rd of March", "03-Mar-2021", "3-mar-21".
@@ -43,18 +67,18 @@ const DAY_FIRST = new RegExp(
 // it is a ratio (BP 120/80, strength 4/5, pain 7/10).
 const MONTH_DAY = /(?<![\w/.,-]|\d:)(1[0-2]|0?[1-9])\/([12]\d|3[01]|0?[1-9])(?![\w/]|\.\d|,\d)/gu;
 const RATIO_CONTEXT =
-  /(?:\b(?:bp|b\/p|pain|strength|strengths|motor|score|scale|grade|gcs|rated|ratio|power|reflexes|murmur|sat|sats|o2|rate|x|of|sbp|dbp|map|pap|cvp|pcwp|ppd|abg|vent|peep|ps|psv|cpap|bipap|flowby|settings|ie|tab|tabs|take|mg|rales|crackles|cxs|c\/o|had|gave|give|given)\b|[<>=~±])[\s:]*$/iu;
+  /(?:(?<!\w)(?:bp|b\/p|pain|strength|strengths|motor|score|scale|grade|gcs|rated|ratio|power|reflexes|murmur|sat|sats|o2|rate|x|of|sbp|dbp|map|pap|cvp|pcwp|ppd|abg|vent|peep|ps|psv|cpap|bipap|flowby|settings|ie|tab|tabs|take|mg|rales|crackles|cxs|c\/o|had|gave|give|given)\b|[<>=~±])[\s:]*$/iu;
 const FRACTION_AFTER =
   /^\s*(?:tab|tablet|cap|capsule|dose|strength|str|cup|inch|mg|ml|cc|of|x\b|ns\b|amp|hour|hr|up\b|%|peep|cp\b|bipap|cpap|fio2|(?:\w+\s+)?pain)/iu;
 /** Common fractions ("1/2 NS", "rales 1/3 up") are dates only right after a date word. */
 const COMMON_FRACTION = /^(?:1\/2|1\/3|2\/3|1\/4|3\/4)$/u;
 const DATE_CUE =
-  /\b(?:on|since|from|until|till|thru|through|to|dated|date|dos|dob|admitted|discharged|d\/c|s\/p)[\s:]*$/iu;
+  /(?<!\w)(?:on|since|from|until|till|thru|through|to|dated|date|dos|dob|admitted|discharged|d\/c|s\/p)[\s:]*$/iu;
 // "8/87", "11/92": month and a two-digit year that cannot be a day.
 const MONTH_YEAR = /(?<![\w/.,:-])(1[0-2]|0?[1-9])\/(3[2-9]|[4-9]\d|0\d)(?![\w/%]|\.\d|,\d)/gu;
 // "on the 11th", "the 2nd".
 const ORDINAL_DAY =
-  /\b(?:on\s+the|the)\s+((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b(?!\s+(?:degree|line|dose|time|day|week|grade|intercostal|icf|ics|floor|trimester|toe|finger|digit|cranial|heart))/giu;
+  /(?<!\w)(?:on\s+the|the)\s+((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b(?!\s+(?:degree|line|dose|time|day|week|grade|intercostal|icf|ics|floor|trimester|toe|finger|digit|cranial|heart))/giu;
 
 const BARE_YEAR = /(?<![\w/.:$-])(?:(?:19|20)\d\d|'\d\d)(?![\w/.:%-]|\.\d)/gu;
 
@@ -62,15 +86,15 @@ const AGE_PATTERNS: readonly RegExp[] = [
   // "92-year-old", "92 yo", "95 y/o", "101 yrs old", "92yo", "92 y.o."
   /(?<![\w.])(9\d|1[0-4]\d)(?=\s*-?\s*(?:years?|yrs?|y)\b\.?\s*-?\s*(?:old|o\b)|\s*-?\s*(?:y\/o|y\.o\.|yo\b|yrs?\b|years?\s+of\s+age))/giu,
   // "aged 95", "age: 101", "age 92", "Age 98"
-  /\bage(?:d|:)?\s*:?\s*(9\d|1[0-4]\d)(?![\w.])/giu,
+  /(?<!\w)age(?:d|:)?\s*:?\s*(9\d|1[0-4]\d)(?![\w.])/giu,
   // "in her 90s", "nonagenarian", "centenarian"
-  /\b(?:in\s+(?:his|her|their)\s+)((?:late\s+|early\s+|mid-?\s*)?(?:9|10)0'?s)\b/giu,
+  /(?<!\w)(?:in\s+(?:his|her|their)\s+)((?:late\s+|early\s+|mid-?\s*)?(?:9|10)0'?s)\b/giu,
 ];
 
 const PHONE =
   /(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]?\d{4}(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?(?![\w])/giu;
 const PHONE_CONTEXT =
-  /\b(?:phone|ph|tel|telephone|cell|mobile|pager|beeper|beep|page|pg|pgr|fax|facsimile|contact|call|called|ext|extension|x|home|work|office)\b\.?\s*(?:#|no\.?|number)?[\s:#]{0,4}(?:at\s+)?((?:\d{3}[\s.-])?\d{3}[\s.-]?\d{4}|\d{4,5})(?![\w/]|\.\d)/giu;
+  /(?<!\w)(?:phone|ph|tel|telephone|cell|mobile|pager|beeper|beep|page|pg|pgr|fax|facsimile|contact|call|called|ext|extension|x|home|work|office)\b\.?\s*(?:#|no\.?|number)?[\s:#]{0,4}(?:at\s+)?((?:\d{3}[\s.-])?\d{3}[\s.-]?\d{4}|\d{4,5})(?![\w/]|\.\d)/giu;
 /**
  * Numbers written the way other countries group them ("0490 75 40 81", "(08) 8747 6301",
  * "01.84.17.61.18", "450 0840"), taken only after a phone cue or before an office/fax/mobile tag:
@@ -78,7 +102,7 @@ const PHONE_CONTEXT =
  */
 const PHONE_GROUPS = '(?:\\+?\\d{1,3}[\\s.-]?)?(?:\\(\\d{1,4}\\)[\\s.-]?)?\\d{2,5}(?:[\\s.-]\\d{2,5}){0,4}';
 const PHONE_CUED = new RegExp(
-  `\\b(?:phone|tel|telephone|cell|mobile|desk|fax|pager|call\\s+me\\s+(?:at|on)|reach\\s+me\\s+at|answering\\s+at|my\\s+registered|phone\\s+number\\s+is)\\b\\.?[\\s:#]{0,4}(${PHONE_GROUPS})(?![\\w/]|[.-]\\d)`,
+  `(?<!\\w)(?:phone|tel|telephone|cell|mobile|desk|fax|pager|call\\s+me\\s+(?:at|on)|reach\\s+me\\s+at|answering\\s+at|my\\s+registered|phone\\s+number\\s+is)\\b\\.?[\\s:#]{0,4}(${PHONE_GROUPS})(?![\\w/]|[.-]\\d)`,
   'giu',
 );
 const PHONE_TAGGED = new RegExp(
@@ -91,11 +115,11 @@ const PHONE_TAG_HINT =
 // value or dose has, so they need no cue.
 const PHONE_INTL =
   /(?<![\w+])(?:\+|00)[1-9]\d{0,2}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]?\d{2,5}){1,4}(?![\w])/gu;
-const FAX_CUE = /\b(?:fax|facsimile)\b[^\n\d]{0,20}$/iu;
+const FAX_CUE = /(?<!\w)(?:fax|facsimile)\b[^\n\d]{0,20}$/iu;
 
-const EMAIL = /\b[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}\.){1,8}[a-z]{2,24}\b/giu;
+const EMAIL = /(?<!\w)[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}\.){1,8}[a-z]{2,24}\b/giu;
 const URL =
-  /\b(?:(?:https?|ftp):\/\/|www\.)[^\s<>"'()[\]{}]{1,2000}|\b(?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.){1,6}(?:com|org|net|edu|gov|io|us|info|biz|health|care|co\.uk|mil)\b(?:\/[^\s<>"'()[\]{}]{0,2000})?/giu;
+  /(?<!\w)(?:(?:https?|ftp):\/\/|www\.)[^\s<>"'()[\]{}]{1,2000}|(?<!\w)(?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.){1,6}(?:com|org|net|edu|gov|io|us|info|biz|health|care|co\.uk|mil)\b(?:\/[^\s<>"'()[\]{}]{0,2000})?/giu;
 const IPV4 =
   /(?<![\w./])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/gu;
 const IPV6 =
@@ -103,7 +127,7 @@ const IPV6 =
 
 const SSN = /(?<![\w-])(?!000|666|9\d\d)\d{3}([-\s])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])/gu;
 const SSN_CONTEXT =
-  /\b(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(\d{3}[-\s]?\d{2}[-\s]?\d{4})\b/giu;
+  /(?<!\w)(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(\d{3}[-\s]?\d{2}[-\s]?\d{4})\b/giu;
 
 /** Keyword → identifier type, for "<keyword> [number|no|#|id] [:#] <value>". */
 const ID_KEYWORDS: ReadonlyArray<readonly [RegExp, PhiType]> = [
@@ -141,13 +165,14 @@ const ID_KEYWORDS: ReadonlyArray<readonly [RegExp, PhiType]> = [
   ],
 ];
 const ID_CUE = new RegExp(
-  `\\b(?:${ID_KEYWORDS.map(([re]) => `(${re.source})`).join('|')})\\b\\.?(?:\\s*(?:number|no\\.?|num|id|#))?\\s*(?:is\\s+)?[:#=]?\\s*([A-Z0-9][A-Z0-9-]{1,30}[A-Z0-9]|[A-Z0-9]{2,})(?![\\w-])`,
+  `(?<!\\w)(?:${ID_KEYWORDS.map(([re]) => `(${re.source})`).join('|')})\\b\\.?(?:\\s*(?:number|no\\.?|num|id|#))?\\s*(?:is\\s+)?[:#=]?\\s*([A-Z0-9][A-Z0-9-]{1,30}[A-Z0-9]|[A-Z0-9]{2,})(?![\\w-])`,
   'giu',
 );
 // Long digit runs and letter+digit codes with no cue are identifiers in clinical text (no lab value
 // or dose has seven digits); code systems are excluded by their own cue.
 const LONG_NUMBER = /(?<![\w.,/-])\d{7,}(?![\w.,/-]|,\d)/gu;
-const CODE_CUE = /\b(?:icd|icd-?9|icd-?10|cpt|loinc|snomed|ndc|rxnorm|hcpcs|code|codes|lot)\b[\s:#-]*$/iu;
+const CODE_CUE =
+  /(?<!\w)(?:icd|icd-?9|icd-?10|cpt|loinc|snomed|ndc|rxnorm|hcpcs|code|codes|lot)\b[\s:#-]*$/iu;
 const CREDIT_CARD = /(?<![\w-])(?:\d{4}[\s-]?){3}\d{1,7}(?![\w-])/gu;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b/gu;
 const VIN =
@@ -224,7 +249,7 @@ const STREET = new RegExp(
   `(?<![\\w/.-])\\d{1,6}[A-Za-z]?(?:-\\d{1,4})?(?:[ \\t]+\\d{1,5}(?=[ \\t]+\\p{Lu}))?\\s+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\\.?\\s+)?(?:(?:\\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'.-]{0,24})\\s+){1,3}(?:${SUFFIX_ALT})\\b\\.?(?:\\s+(?:[NSEW]|NE|NW|SE|SW)\\b\\.?)?${UNIT}`,
   'gu',
 );
-const PO_BOX = /\bp\.?\s?o\.?\s*box\s*#?\s*\d{1,8}\b/giu;
+const PO_BOX = /(?<!\w)p\.?\s?o\.?\s*box\s*#?\s*\d{1,8}\b/giu;
 /** A unit designator on its own, as on the second line of a postal address ("Apt. 591", "Suite 501"). */
 const UNIT_ALONE =
   /\b(?:Apt|APT|apt|Apartment|Suite|SUITE|Ste|STE)\.?[ \t]*#?[ \t]*\d{1,5}[A-Za-z]?(?![\w-])/gu;
@@ -254,7 +279,7 @@ const STREET_NUMBER_AFTER = new RegExp(
 const ADDRESS_LINE =
   /^[ \t>]*(,?[ \t]*(?:\p{Lu}[\p{L}'’.-]*|\d{3,6}(?:[ -][A-Z\d]{2,4})?)(?:[ \t,]+[\p{L}\d][\p{L}\d'’.-]*){0,4})[ \t]*,?[ \t]*$/u;
 const ADDRESS_CUE =
-  /(?:^|\n)[ \t>]*$|\b(?:at|in|to|on|of|is|with|from|near|address)[ \t]*:?[ \t]*$|:[ \t]*\n?[ \t]*$/iu;
+  /(?:^|\n)[ \t>]*$|(?<!\w)(?:at|in|to|on|of|is|with|from|near|address)[ \t]*:?[ \t]*$|:[ \t]*\n?[ \t]*$/iu;
 /** The rest of an address on its line: ", Tallinn, Estonia", ", Grand-Leez, Belgium 18431". */
 const ADDRESS_TAIL =
   /^,[ \t]*\p{Lu}[\p{L}'’.-]*(?:[ \t]+[\p{Lu}\d][\p{L}\d'’.-]*){0,3}(?:,[ \t]*[\p{Lu}\d][\p{L}\d'’.-]*(?:[ \t]+[\p{Lu}\d][\p{L}\d'’.-]*){0,3}){0,3}/u;
@@ -274,17 +299,17 @@ const CITY_STATE = new RegExp(
 );
 // Postcodes after a cue, in any country's shape: "zip code is 35350", "ZIP: 394 13", "7412 SL", "3610-114".
 const ZIP_CONTEXT =
-  /\b(?:zip|zip\s*code|postal\s*code|post\s*code|postcode|zipcode)(?:\s+is)?\s*[:#]?\s*(\d{3,5}(?:-\d{3,4}|[ ]\d{2,3}|[ ][A-Z]{2})?)(?![\w-])/giu;
+  /(?<!\w)(?:zip|zip\s*code|postal\s*code|post\s*code|postcode|zipcode)(?:\s+is)?\s*[:#]?\s*(\d{3,5}(?:-\d{3,4}|[ ]\d{2,3}|[ ][A-Z]{2})?)(?![\w-])/giu;
 
 /** A 0-10 rating: "3/10" beside a pain, discomfort or score word. */
 const RATING_WORDS =
-  /\b(?:pain|pains|painful|cp|angina|discomfort|ache|aching|headache|h\/a|c\/o|complain\w*|rated|rates|rating|scale|score|severity|level|intensity|nausea|dyspnea|sob)\b|#\s*$/iu;
+  /(?<!\w)(?:pain|pains|painful|cp|angina|discomfort|ache|aching|headache|h\/a|c\/o|complain\w*|rated|rates|rating|scale|score|severity|level|intensity|nausea|dyspnea|sob)\b|#\s*$/iu;
 /**
  * Ventilator and airway-pressure settings: "PS 10/5", "weaning trial 5/5", "CPAP .4, 5/10". Event
  * words (extubated, placed, trach) are left out: the date of the event often follows them.
  */
 const VENT_WORDS =
-  /\b(?:vent|ventilation|ventilator|cpap|bipap|peep|ps|psv|ips|simv|imv|cmv|prvc|a\/c|fio2|mask|settings?|mode|trial|co\/ci|ci|svr)\b/iu;
+  /(?<!\w)(?:vent|ventilation|ventilator|cpap|bipap|peep|ps|psv|ips|simv|imv|cmv|prvc|a\/c|fio2|mask|settings?|mode|trial|co\/ci|ci|svr)\b/iu;
 /** Murmur grades (x/6) and pulse grades (x/4): "2/6 SEM", "3/6 holosystolic murmur", "+2/4 pulses". */
 const GRADE_AFTER =
   /^\s*(?:sem|sm|hsm|dm|murmur|murmurs|systolic|diastolic|holosystolic|harsh|blowing|ejection|crescendo|pulses?|rub|edema|radiat\w*)\b/iu;
@@ -298,7 +323,7 @@ function clinicalRatio(text: string, start: number, end: number, a: number, b: n
   const before = text.slice(Math.max(0, start - 40), start);
   const after = text.slice(end, end + 24);
   // An explicit date word right before wins ("on" is not one: "remained on 5/5").
-  if (/\b(?:since|from|until|till|thru|dated|date|dos|dob|admitted|discharged)[\s:]*$/iu.test(before))
+  if (/(?<!\w)(?:since|from|until|till|thru|dated|date|dos|dob|admitted|discharged)[\s:]*$/iu.test(before))
     return false;
   if (b === 10 && a <= 10 && (RATING_WORDS.test(before) || RATING_WORDS.test(after))) return true;
   if ((b === 6 && a <= 6) || (b === 4 && a <= 4)) {
@@ -317,28 +342,30 @@ function clinicalRatio(text: string, start: number, end: number, a: number, b: n
 const validMonthDay = (m: number, d: number): boolean => m >= 1 && m <= 12 && d >= 1 && d <= 31;
 
 function detectDates(text: string, emit: Emit, bareYears: boolean): void {
-  for (const m of text.matchAll(NUMERIC_DATE)) {
+  for (let m = firstMatch(NUMERIC_DATE, text); m !== null; m = nextMatch(NUMERIC_DATE, text)) {
     const a = Number(m[1]);
     const b = Number(m[3]);
     // US M/D/Y or international D/M/Y.
     if (validMonthDay(a, b) || validMonthDay(b, a))
       emit('DATE', m.index, m.index + m[0].length, 'date-numeric');
   }
-  for (const m of text.matchAll(ISO_DATE)) emit('DATE', m.index, m.index + m[0].length, 'date-iso');
-  for (const m of text.matchAll(COMPACT_DATE)) emit('DATE', m.index, m.index + m[0].length, 'date-compact');
-  for (const m of text.matchAll(MONTH_FIRST)) {
+  for (let m = firstMatch(ISO_DATE, text); m !== null; m = nextMatch(ISO_DATE, text))
+    emit('DATE', m.index, m.index + m[0].length, 'date-iso');
+  for (let m = firstMatch(COMPACT_DATE, text); m !== null; m = nextMatch(COMPACT_DATE, text))
+    emit('DATE', m.index, m.index + m[0].length, 'date-compact');
+  for (let m = firstMatch(MONTH_FIRST, text); m !== null; m = nextMatch(MONTH_FIRST, text)) {
     // "may" and "march" are verbs: lower-case "may 2" needs a year or an ordinal to count.
     if (/^(?:may|march)\s+\d{1,2}$/u.test(m[0]) && !/\d{4}/u.test(m[0])) {
       const before = text.slice(Math.max(0, m.index - 20), m.index);
-      if (!/\b(?:on|since|from|until|of|by|dated|date|dos|dob)\s*:?\s*$/iu.test(before)) continue;
+      if (!/(?<!\w)(?:on|since|from|until|of|by|dated|date|dos|dob)\s*:?\s*$/iu.test(before)) continue;
     }
     emit('DATE', m.index, m.index + m[0].length, 'date-month-name');
   }
-  for (const m of text.matchAll(DAY_FIRST)) {
+  for (let m = firstMatch(DAY_FIRST, text); m !== null; m = nextMatch(DAY_FIRST, text)) {
     if (/^\d+\s+may$/iu.test(m[0])) continue; // "2 may" is rarely a date without a year
     emit('DATE', m.index, m.index + m[0].length, 'date-day-month');
   }
-  for (const m of text.matchAll(MONTH_DAY)) {
+  for (let m = firstMatch(MONTH_DAY, text); m !== null; m = nextMatch(MONTH_DAY, text)) {
     const before = text.slice(Math.max(0, m.index - 24), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
     if (RATIO_CONTEXT.test(before) || FRACTION_AFTER.test(after)) continue;
@@ -347,23 +374,24 @@ function detectDates(text: string, emit: Emit, bareYears: boolean): void {
     if (clinicalRatio(text, m.index, m.index + m[0].length, Number(m[1]), Number(m[2]))) continue;
     emit('DATE', m.index, m.index + m[0].length, 'date-month-day');
   }
-  for (const m of text.matchAll(MONTH_YEAR)) {
+  for (let m = firstMatch(MONTH_YEAR, text); m !== null; m = nextMatch(MONTH_YEAR, text)) {
     if (RATIO_CONTEXT.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
     emit('DATE', m.index, m.index + m[0].length, 'date-month-year');
   }
   if (ORDINAL_HINT.test(text))
-    for (const m of text.matchAll(ORDINAL_DAY)) {
+    for (let m = firstMatch(ORDINAL_DAY, text); m !== null; m = nextMatch(ORDINAL_DAY, text)) {
       const day = m[1] ?? '';
       const start = m.index + m[0].length - day.length;
       emit('DATE', start, start + day.length, 'date-ordinal');
     }
   if (bareYears)
-    for (const m of text.matchAll(BARE_YEAR)) emit('DATE', m.index, m.index + m[0].length, 'date-year');
+    for (let m = firstMatch(BARE_YEAR, text); m !== null; m = nextMatch(BARE_YEAR, text))
+      emit('DATE', m.index, m.index + m[0].length, 'date-year');
 }
 
 function detectAges(text: string, emit: Emit): void {
   for (const re of AGE_PATTERNS) {
-    for (const m of text.matchAll(re)) {
+    for (let m = firstMatch(re, text); m !== null; m = nextMatch(re, text)) {
       const value = m[1] ?? m[0];
       const start = m.index + m[0].lastIndexOf(value);
       emit('AGE', start, start + value.length, 'age-over-89');
@@ -372,22 +400,22 @@ function detectAges(text: string, emit: Emit): void {
 }
 
 function detectContacts(text: string, emit: Emit, digits: boolean): void {
-  const phoneType = (start: number): PhiType =>
-    FAX_CUE.test(text.slice(Math.max(0, start - 30), start)) ? 'FAX' : 'PHONE';
-  if (digits) detectPhones(text, emit, phoneType);
+  if (digits) detectPhones(text, emit);
   if (text.includes('@'))
-    for (const m of text.matchAll(EMAIL)) emit('EMAIL', m.index, m.index + m[0].length, 'email');
+    for (let m = firstMatch(EMAIL, text); m !== null; m = nextMatch(EMAIL, text))
+      emit('EMAIL', m.index, m.index + m[0].length, 'email');
   if (URL_HINT.test(text))
-    for (const m of text.matchAll(URL)) {
+    for (let m = firstMatch(URL, text); m !== null; m = nextMatch(URL, text)) {
       // A trailing full stop or comma ends the sentence, not the URL.
       const value = m[0].replace(/[.,;:!?]+$/u, '');
       // "e.g", "i.e" and decimals like "2.5.com" never reach here: a TLD is required.
       emit('URL', m.index, m.index + value.length, 'url');
     }
   if (digits && text.includes('.'))
-    for (const m of text.matchAll(IPV4)) emit('IP', m.index, m.index + m[0].length, 'ipv4');
+    for (let m = firstMatch(IPV4, text); m !== null; m = nextMatch(IPV4, text))
+      emit('IP', m.index, m.index + m[0].length, 'ipv4');
   if (IPV6_HINT.test(text))
-    for (const m of text.matchAll(IPV6)) {
+    for (let m = firstMatch(IPV6, text); m !== null; m = nextMatch(IPV6, text)) {
       // Clock times ("10:30") have one or two colons and no "::"; real IPv6 has more of both.
       const colons = m[0].split(':').length - 1;
       if (colons < 3 && !m[0].includes('::')) continue;
@@ -396,35 +424,42 @@ function detectContacts(text: string, emit: Emit, digits: boolean): void {
     }
 }
 
-function detectPhones(text: string, emit: Emit, phoneType: (start: number) => PhiType): void {
-  for (const m of text.matchAll(PHONE)) {
+// Helpers below are top-level functions rather than closures: a closure per call is an allocation
+// (and, under tsx, a __name call) that short engine strings pay for every time.
+const phoneType = (text: string, start: number): PhiType =>
+  FAX_CUE.test(text.slice(Math.max(0, start - 30), start)) ? 'FAX' : 'PHONE';
+
+function phoneGroups(text: string, emit: Emit, re: RegExp, rule: string, atEnd: boolean): void {
+  for (let m = firstMatch(re, text); m !== null; m = nextMatch(re, text)) {
+    const value = m[1] ?? '';
+    const n = value.replace(/\D/gu, '').length;
+    if (n < 7 || n > 13) continue;
+    const start = atEnd ? m.index + m[0].length - value.length : m.index;
+    emit(phoneType(text, start), start, start + value.length, rule);
+  }
+}
+
+function detectPhones(text: string, emit: Emit): void {
+  for (let m = firstMatch(PHONE, text); m !== null; m = nextMatch(PHONE, text)) {
     // Ten digits with no separator are more often an identifier than a phone number.
     if (/^\d{10}$/u.test(m[0])) continue;
-    emit(phoneType(m.index), m.index, m.index + m[0].length, 'phone');
+    emit(phoneType(text, m.index), m.index, m.index + m[0].length, 'phone');
   }
-  for (const m of text.matchAll(PHONE_INTL)) {
+  for (let m = firstMatch(PHONE_INTL, text); m !== null; m = nextMatch(PHONE_INTL, text)) {
     const digits = m[0].replace(/\D/gu, '').length;
     // "00" without a separator is as likely a zero-padded record number ("MRN 00482913").
     if (m[0].startsWith('00') && !/[\s.-]/u.test(m[0])) continue;
-    if (digits >= 8 && digits <= 15) emit(phoneType(m.index), m.index, m.index + m[0].length, 'phone-intl');
+    if (digits >= 8 && digits <= 15)
+      emit(phoneType(text, m.index), m.index, m.index + m[0].length, 'phone-intl');
   }
-  for (const m of text.matchAll(PHONE_CONTEXT)) {
+  for (let m = firstMatch(PHONE_CONTEXT, text); m !== null; m = nextMatch(PHONE_CONTEXT, text)) {
     const value = m[1] ?? '';
     const start = m.index + m[0].length - value.length;
-    emit(phoneType(start), start, start + value.length, 'phone-context');
+    emit(phoneType(text, start), start, start + value.length, 'phone-context');
   }
   if (!PHONE_TAG_HINT.test(text)) return;
-  const groups = (re: RegExp, rule: string, atEnd: boolean): void => {
-    for (const m of text.matchAll(re)) {
-      const value = m[1] ?? '';
-      const n = value.replace(/\D/gu, '').length;
-      if (n < 7 || n > 13) continue;
-      const start = atEnd ? m.index + m[0].length - value.length : m.index;
-      emit(phoneType(start), start, start + value.length, rule);
-    }
-  };
-  groups(PHONE_CUED, 'phone-cued', true);
-  groups(PHONE_TAGGED, 'phone-tagged', false);
+  phoneGroups(text, emit, PHONE_CUED, 'phone-cued', true);
+  phoneGroups(text, emit, PHONE_TAGGED, 'phone-tagged', false);
 }
 
 const luhn = (digits: string): boolean => {
@@ -441,14 +476,15 @@ const luhn = (digits: string): boolean => {
 };
 
 function detectIdentifiers(text: string, emit: Emit): void {
-  for (const m of text.matchAll(SSN)) emit('SSN', m.index, m.index + m[0].length, 'ssn');
+  for (let m = firstMatch(SSN, text); m !== null; m = nextMatch(SSN, text))
+    emit('SSN', m.index, m.index + m[0].length, 'ssn');
   if (SSN_HINT.test(text))
-    for (const m of text.matchAll(SSN_CONTEXT)) {
+    for (let m = firstMatch(SSN_CONTEXT, text); m !== null; m = nextMatch(SSN_CONTEXT, text)) {
       const value = m[1] ?? '';
       const start = m.index + m[0].length - value.length;
       emit('SSN', start, start + value.length, 'ssn-context');
     }
-  for (const m of text.matchAll(ID_CUE)) {
+  for (let m = firstMatch(ID_CUE, text); m !== null; m = nextMatch(ID_CUE, text)) {
     const value = m[m.length - 1] ?? '';
     if (!/\d/u.test(value)) continue; // "policy: none", "license plate is red"
     const groupIndex = m.slice(1, -1).findIndex((g) => g !== undefined);
@@ -456,26 +492,27 @@ function detectIdentifiers(text: string, emit: Emit): void {
     const start = m.index + m[0].length - value.length;
     emit(type, start, start + value.length, `id-${type.toLowerCase()}`);
   }
-  for (const m of text.matchAll(LONG_NUMBER)) {
+  for (let m = firstMatch(LONG_NUMBER, text); m !== null; m = nextMatch(LONG_NUMBER, text)) {
     if (CODE_CUE.test(text.slice(Math.max(0, m.index - 16), m.index))) continue;
     emit('OTHER_ID', m.index, m.index + m[0].length, 'long-number');
   }
-  for (const m of text.matchAll(CREDIT_CARD)) {
+  for (let m = firstMatch(CREDIT_CARD, text); m !== null; m = nextMatch(CREDIT_CARD, text)) {
     const digits = m[0].replace(/\D/gu, '');
     if (digits.length >= 13 && digits.length <= 19 && luhn(digits))
       emit('ACCOUNT', m.index, m.index + m[0].length, 'card-number');
   }
-  for (const m of text.matchAll(IBAN)) {
+  for (let m = firstMatch(IBAN, text); m !== null; m = nextMatch(IBAN, text)) {
     // An IBAN is mostly digits; "AB12 WORD WORD" is not one.
     if ((m[0].match(/\d/gu) ?? []).length >= 10) emit('ACCOUNT', m.index, m.index + m[0].length, 'iban');
   }
-  for (const m of text.matchAll(VIN)) emit('VEHICLE_ID', m.index, m.index + m[0].length, 'vin');
+  for (let m = firstMatch(VIN, text); m !== null; m = nextMatch(VIN, text))
+    emit('VEHICLE_ID', m.index, m.index + m[0].length, 'vin');
 }
 
 function detectAddresses(text: string, emit: Emit, digits: boolean): void {
   if (digits) detectNumberedAddresses(text, emit);
   if (text.includes(','))
-    for (const m of text.matchAll(CITY_STATE)) {
+    for (let m = firstMatch(CITY_STATE, text); m !== null; m = nextMatch(CITY_STATE, text)) {
       const city = m[1] ?? '';
       emit('ADDRESS', m.index, m.index + city.length, 'city-state');
     }
@@ -517,64 +554,74 @@ function addressBlock(text: string, start: number, end: number, emit: Emit): voi
   }
 }
 
-function detectNumberedAddresses(text: string, emit: Emit): void {
-  const block = (m: RegExpExecArray | RegExpMatchArray, rule: string): void => {
-    const start = m.index ?? 0;
-    let end = start + m[0].length;
-    if (text[end] === ',') {
-      const tail = ADDRESS_TAIL.exec(text.slice(end, end + 120));
-      // The tail stops before a US state: Safe Harbor keeps the state, and CITY_STATE_ZIP takes
-      // the city and ZIP around it.
-      if (tail !== null) {
-        let keep = 0;
-        for (const part of tail[0].split(/(?=,)/u)) {
-          const first = part.replace(/^,[ \t]*/u, '').split(/[ \t]/u)[0] ?? '';
-          if (STATE_CODES.has(first) || STATE_NAMES.some((n) => part.includes(n))) break;
-          keep += part.length;
-        }
-        // A city followed by a state is the city of CITY_STATE_ZIP: leave it to that pattern.
-        if (keep < tail[0].length) keep = 0;
-        end += keep;
+/** Emits a street match, its tail on the line and the postal block around it. */
+function addressAt(text: string, emit: Emit, m: RegExpExecArray, rule: string): void {
+  const start = m.index ?? 0;
+  let end = start + m[0].length;
+  if (text[end] === ',') {
+    const tail = ADDRESS_TAIL.exec(text.slice(end, end + 120));
+    // The tail stops before a US state: Safe Harbor keeps the state, and CITY_STATE_ZIP takes
+    // the city and ZIP around it.
+    if (tail !== null) {
+      let keep = 0;
+      for (const part of tail[0].split(/(?=,)/u)) {
+        const first = part.replace(/^,[ \t]*/u, '').split(/[ \t]/u)[0] ?? '';
+        if (STATE_CODES.has(first) || STATE_NAMES.some((n) => part.includes(n))) break;
+        keep += part.length;
       }
+      // A city followed by a state is the city of CITY_STATE_ZIP: leave it to that pattern.
+      if (keep < tail[0].length) keep = 0;
+      end += keep;
     }
-    emit('ADDRESS', start, end, rule);
-    if (text.includes('\n', start)) addressBlock(text, start, end, emit);
-  };
-  for (const m of text.matchAll(STREET_NUMBER_AFTER)) {
+  }
+  emit('ADDRESS', start, end, rule);
+  if (text.includes('\n', start)) addressBlock(text, start, end, emit);
+}
+
+function detectNumberedAddresses(text: string, emit: Emit): void {
+  for (let m = firstMatch(STREET_NUMBER_AFTER, text); m !== null; m = nextMatch(STREET_NUMBER_AFTER, text)) {
     // "A/C 750 Rate 10" is a ventilator setting: a leading house number needs a line start or an
     // address cue before it ("lives at", "address:").
     if (/^\d/u.test(m[0]) && !ADDRESS_CUE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
     const words = m[0].split(/[\s,]+/u).slice(1, -1);
     if (words.some((w) => COMMON_WORDS.has(w.toLowerCase()) || CLINICAL_WORDS.has(w.toLowerCase()))) continue;
-    block(m, 'street-number-after');
+    addressAt(text, emit, m, 'street-number-after');
   }
-  for (const m of text.matchAll(UNIT_ALONE)) block(m, 'unit');
-  if (/box|apo|fpo|dpo/iu.test(text)) for (const m of text.matchAll(MILITARY)) block(m, 'military-mail');
-  for (const m of text.matchAll(STREET)) {
+  for (let m = firstMatch(UNIT_ALONE, text); m !== null; m = nextMatch(UNIT_ALONE, text))
+    addressAt(text, emit, m, 'unit');
+  if (/box|apo|fpo|dpo/iu.test(text))
+    for (let m = firstMatch(MILITARY, text); m !== null; m = nextMatch(MILITARY, text))
+      addressAt(text, emit, m, 'military-mail');
+  for (let m = firstMatch(STREET, text); m !== null; m = nextMatch(STREET, text)) {
     // "2 units prbc st" is not an address: the street words must not be clinical shorthand.
     const words = m[0].split(/[\s,]+/u).slice(1, -1);
     if (words.some((w) => COMMON_WORDS.has(w.toLowerCase()) || CLINICAL_WORDS.has(w.toLowerCase()))) continue;
     if (
-      /\b(?:units?|mg|ml|mcg|tabs?|times|hrs?|hours?|days?|mins?|minutes?|beats?|bpm|cc|kg|lbs?|way|trach|foley)\b/iu.test(
+      /(?<!\w)(?:units?|mg|ml|mcg|tabs?|times|hrs?|hours?|days?|mins?|minutes?|beats?|bpm|cc|kg|lbs?|way|trach|foley)\b/iu.test(
         m[0],
       )
     )
       continue;
-    block(m, 'street');
+    addressAt(text, emit, m, 'street');
   }
-  if (/box/iu.test(text)) for (const m of text.matchAll(PO_BOX)) block(m, 'po-box');
-  for (const m of text.matchAll(CITY_STATE_ZIP)) {
-    const city = m[1];
-    const zip = m[2] ?? '';
-    if (city !== undefined) {
-      const cityStart = m.index;
-      emit('ADDRESS', cityStart, cityStart + city.length, 'city-state-zip');
+  if (/box/iu.test(text))
+    for (let m = firstMatch(PO_BOX, text); m !== null; m = nextMatch(PO_BOX, text))
+      addressAt(text, emit, m, 'po-box');
+  // CITY_STATE_ZIP needs five digits in a row; its optional leading city makes it slow to fail, so
+  // most texts skip it on this cheap test.
+  if (FIVE_DIGITS.test(text))
+    for (let m = firstMatch(CITY_STATE_ZIP, text); m !== null; m = nextMatch(CITY_STATE_ZIP, text)) {
+      const city = m[1];
+      const zip = m[2] ?? '';
+      if (city !== undefined) {
+        const cityStart = m.index;
+        emit('ADDRESS', cityStart, cityStart + city.length, 'city-state-zip');
+      }
+      const zipStart = m.index + m[0].length - zip.length;
+      emit('ZIP', zipStart, zipStart + zip.length, 'zip');
     }
-    const zipStart = m.index + m[0].length - zip.length;
-    emit('ZIP', zipStart, zipStart + zip.length, 'zip');
-  }
   if (ZIP_HINT.test(text))
-    for (const m of text.matchAll(ZIP_CONTEXT)) {
+    for (let m = firstMatch(ZIP_CONTEXT, text); m !== null; m = nextMatch(ZIP_CONTEXT, text)) {
       const zip = m[1] ?? '';
       const start = m.index + m[0].length - zip.length;
       emit('ZIP', start, start + zip.length, 'zip-context');
@@ -591,6 +638,7 @@ const URL_HINT = /www\.|:\/\/|\.(?:com|org|net|edu|gov|io|us|info|biz|health|car
 const IPV6_HINT = /::|:[0-9a-f]{1,4}:[0-9a-f]{1,4}:/iu;
 const SSN_HINT = /ssn|ss#|social/iu;
 const ZIP_HINT = /zip|postal/iu;
+const FIVE_DIGITS = /\d{5}/u;
 const ORDINAL_HINT = /\d(?:st|nd|rd|th)\b/iu;
 
 /** Runs every pattern detector over `text`. */
