@@ -1,7 +1,9 @@
 /**
  * The booking ledger in the app-state table: one item per booked slot, written with
  * `attribute_not_exists(pk)`, so of two concurrent bookings of one slot exactly one succeeds even
- * though the FHIR store has no cross-request lock.
+ * though the FHIR store has no cross-request lock. A claim carries an expiry until the booking is
+ * confirmed: a request that died between claim and confirm (timeout, crash) cannot hold the slot
+ * for ever; once the claim expires the next booking may take it over.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SlotLedger } from '../core/ports';
@@ -9,9 +11,14 @@ import { dynamoUnavailable, isConditionalCheckFailed } from './dynamo-errors';
 
 const SORT_KEY = 'booking';
 
+/** Longer than any API function's timeout, so a live request never loses its claim. */
+export const CLAIM_SECONDS = 120;
+
 export interface DynamoSlotLedgerOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
 }
 
 export class DynamoSlotLedger implements SlotLedger {
@@ -21,6 +28,7 @@ export class DynamoSlotLedger implements SlotLedger {
     slotId: string,
     holder: { readonly patientId: string; readonly requestId: string },
   ): Promise<boolean> {
+    const nowSeconds = Math.floor((this.options.now?.() ?? new Date()).getTime() / 1000);
     try {
       await this.options.client.send(
         new PutCommand({
@@ -30,8 +38,11 @@ export class DynamoSlotLedger implements SlotLedger {
             sk: SORT_KEY,
             patientId: holder.patientId,
             holderId: holder.requestId,
+            claimExpiresAt: nowSeconds + CLAIM_SECONDS,
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // Free, or held by an unconfirmed claim that has expired.
+          ConditionExpression: 'attribute_not_exists(pk) OR claimExpiresAt < :now',
+          ExpressionAttributeValues: { ':now': nowSeconds },
         }),
       );
       return true;
@@ -47,7 +58,8 @@ export class DynamoSlotLedger implements SlotLedger {
         new UpdateCommand({
           TableName: this.options.tableName,
           Key: { pk: slotKey(slotId), sk: SORT_KEY },
-          UpdateExpression: 'SET holderId = :appointment',
+          // Confirmed: the appointment holds the slot until it is cancelled; no expiry any more.
+          UpdateExpression: 'SET holderId = :appointment REMOVE claimExpiresAt',
           ConditionExpression: 'holderId = :request',
           ExpressionAttributeValues: { ':appointment': appointmentId, ':request': requestId },
         }),
