@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { EmfSecurityMetrics } from '../adapters/emf-security-metrics';
 import {
   type ApiLogger,
@@ -84,6 +85,9 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
   const dynamo = await startLocalDynamo(paths.dynamodbDir);
   try {
     await createApiTables(dynamo.client, Object.values(LOCAL_TABLES));
+    // The FHIR store was just reseeded with every slot free; bookings the ledger remembers from an
+    // earlier run would refuse those slots, so the ledger starts over with it.
+    await clearSlotLedger(dynamo);
 
     const signingKey = loadOrCreateSigningKey(paths.signingKeyFile);
     const users = LocalUserStore.open(paths.userStoreFile);
@@ -178,4 +182,25 @@ function closeServer(server: Server): Promise<void> {
     // Keep-alive sockets would hold close() open until they time out.
     server.closeAllConnections();
   });
+}
+
+async function clearSlotLedger(dynamo: LocalDynamo): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.documentClient.send(
+      new ScanCommand({
+        TableName: LOCAL_TABLES.appState,
+        FilterExpression: 'begins_with(pk, :slot)',
+        ExpressionAttributeValues: { ':slot': 'slot#' },
+        ProjectionExpression: 'pk, sk',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      await dynamo.documentClient.send(
+        new DeleteCommand({ TableName: LOCAL_TABLES.appState, Key: { pk: item['pk'], sk: item['sk'] } }),
+      );
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
 }
