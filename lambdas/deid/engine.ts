@@ -122,6 +122,38 @@ const PROPERTY_TYPE: ReadonlyMap<string, ElementType> = new Map(Object.entries(P
 const FREE_TEXT: ReadonlySet<string> = FREE_TEXT_PROPERTIES;
 const isElementType = (a: Action | ElementType): a is ElementType => ELEMENT_TYPES.has(a);
 
+/**
+ * What the walk does with a property, by name: one Map lookup per property instead of a rule-table
+ * lookup, a switch over string cases and a free-text set lookup. Names absent from the map (most:
+ * system, code, value, status...) are walked generically.
+ */
+const KIND_EXTENSION = 1;
+const KIND_REFERENCE = 2;
+const KIND_DISPLAY = 3;
+const KIND_ID = 4;
+const KIND_CONTAINED = 5;
+const KIND_TEXT = 6;
+const KIND_URL = 7;
+const KIND_FREE_TEXT = 8;
+/** KIND_ELEMENT + i: the property holds ELEMENT_OF_KIND[i]. */
+const KIND_ELEMENT = 16;
+const ELEMENT_OF_KIND: readonly ElementType[] = [...new Set(PROPERTY_TYPE.values())];
+const KEY_KIND: ReadonlyMap<string, number> = (() => {
+  const kinds = new Map<string, number>();
+  for (const key of FREE_TEXT) kinds.set(key, KIND_FREE_TEXT);
+  for (const [key, type] of PROPERTY_TYPE) kinds.set(key, KIND_ELEMENT + ELEMENT_OF_KIND.indexOf(type));
+  // Set last: "text" is both free text and a Narrative holder; its own case handles both.
+  kinds.set('extension', KIND_EXTENSION);
+  kinds.set('modifierExtension', KIND_EXTENSION);
+  kinds.set('reference', KIND_REFERENCE);
+  kinds.set('display', KIND_DISPLAY);
+  kinds.set('id', KIND_ID);
+  kinds.set('contained', KIND_CONTAINED);
+  kinds.set('text', KIND_TEXT);
+  kinds.set('url', KIND_URL);
+  return kinds;
+})();
+
 const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const NO_KNOWN: readonly KnownIdentifier[] = [];
@@ -188,6 +220,9 @@ export class DeidEngine {
    * and a new concatenated string per occurrence.
    */
   readonly #references = new Map<string, ResolvedReference>();
+  /** Per-line scratch sets (see processLine); processLine is synchronous, so never shared. */
+  readonly #patients = new Set<string>();
+  readonly #patientsSeen = new Set<string>();
 
   constructor(options: EngineOptions) {
     this.#o = options;
@@ -195,14 +230,17 @@ export class DeidEngine {
 
   /** One NDJSON line → its de-identified line, or why it was left out. Throws on malformed JSON. */
   processLine(line: string): LineOutcome {
-    if (line.trim().length === 0) return { kind: 'blank' };
+    // A resource line starts with "{": only other lines need the (whole-line) whitespace test.
+    if (line.charCodeAt(0) !== 123 && line.trim().length === 0) return { kind: 'blank' };
     const parsed = JSON.parse(line) as Json;
     if (!isObject(parsed) || typeof parsed['resourceType'] !== 'string')
       throw new Error('An NDJSON line is not a FHIR resource (no resourceType).');
     const resourceType = parsed['resourceType'];
     this.stats.resourcesIn++;
 
-    const patients = new Set<string>();
+    // Reused across lines (cleared here): two Set allocations per line showed in GC time.
+    const patients = this.#patients;
+    patients.clear();
     // Most lines name no Patient at all (the Patient line itself, Practitioners, Organizations...).
     addReferencedPatients(line, patients);
     if (resourceType === 'Patient') {
@@ -227,7 +265,9 @@ export class DeidEngine {
       scope = [...patients].sort().join(',');
       known = [...patients].flatMap((p) => this.#o.context.get(p)?.known ?? []);
     }
-    const walk: Walk = { resourceType, known, scope, patientsSeen: new Set() };
+    const patientsSeen = this.#patientsSeen;
+    patientsSeen.clear();
+    const walk: Walk = { resourceType, known, scope, patientsSeen };
     this.#walkResource(parsed, walk);
 
     // A patient reference the line scan missed (unusual formatting) still decides consent.
@@ -292,7 +332,11 @@ export class DeidEngine {
     resource['birthDate'] = String(year);
   }
 
-  /** Walks an object's properties; returns false when nothing is left in it. */
+  /**
+   * Walks an object's properties; returns false when nothing is left in it. The hot loop of the
+   * engine: one KEY_KIND lookup per property decides everything, and the common case (a property
+   * no rule names: codes, systems, numbers, dates) is handled inline without a call.
+   */
   #walkObject(obj: JsonObject, path: PathNode | undefined, walk: Walk, isResource = false): boolean {
     let kept = 0;
     for (const key in obj) {
@@ -302,16 +346,22 @@ export class DeidEngine {
         kept++;
         continue;
       }
-      const child = path?.children.get(key);
+      let child: PathNode | undefined;
       let out: Json | undefined;
+      // Most resource types have no path rules at all: skip the trie lookup for them.
+      if (path !== undefined) child = path.children.get(key);
       if (child?.action !== undefined) {
         out = this.#applyRule(child.action, value, key, child, walk);
       } else {
-        const elementType = PROPERTY_TYPE.get(key);
-        if (elementType !== undefined) {
-          out = this.#applyElement(elementType, value, walk);
+        const kind = KEY_KIND.get(key);
+        if (kind === undefined) {
+          if (typeof value === 'string') out = looksLikeFhirDate(value) ? toYear(value) : value;
+          else if (typeof value === 'object' && value !== null) out = this.#walkValue(value, child, walk);
+          else out = value;
+        } else if (kind >= KIND_ELEMENT) {
+          out = this.#applyElement(ELEMENT_OF_KIND[kind - KIND_ELEMENT] as ElementType, value, walk);
         } else {
-          out = this.#walkProperty(key, value, obj, child, walk);
+          out = this.#walkProperty(kind, key, value, obj, child, walk);
         }
       }
       if (out !== value) obj[key] = out;
@@ -320,35 +370,37 @@ export class DeidEngine {
     return kept > 0;
   }
 
+  /** The properties KEY_KIND names (other than element types): see the kind constants. */
   #walkProperty(
+    kind: number,
     key: string,
     value: Json,
     parent: JsonObject,
     path: PathNode | undefined,
     walk: Walk,
   ): Json | undefined {
-    switch (key) {
-      case 'extension':
-      case 'modifierExtension':
+    switch (kind) {
+      case KIND_EXTENSION:
         return this.#extensions(value);
-      case 'reference':
+      case KIND_REFERENCE:
         return typeof value === 'string' ? this.#reference(value, walk) : this.#walkValue(value, path, walk);
-      case 'display':
+      case KIND_DISPLAY:
         // Reference.display carries names ("Dr. Jane Roe", "Mr. John Doe"); Coding.display is
         // terminology and stays.
         return 'code' in parent || 'system' in parent ? value : undefined;
-      case 'id':
+      case KIND_ID:
         return typeof value === 'string' ? this.#o.pseudonymizer.pseudonym('element', value) : value;
-      case 'contained':
+      case KIND_CONTAINED:
         for (const r of asArray(value)) if (isObject(r)) this.#walkResource(r, walk);
         return value;
-      case 'text':
+      case KIND_TEXT:
         if (isObject(value)) return this.#applyElement('Narrative', value, walk);
         // CodeableConcept.text repeating one of its codings' displays is terminology: the same
         // string stays in Coding.display (kept by rule), so scrubbing this copy changes nothing.
         if (typeof value === 'string' && isCodingDisplay(parent['coding'], value)) return value;
+        // "text" is also a free-text property: scrubbed below.
         break;
-      case 'url':
+      case KIND_URL:
         // Extension.url and other canonical URLs are definitions, not data; an Attachment.url is
         // handled by the Attachment rule.
         return value;

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /**
  * Keyed HMAC-SHA256 pseudonyms for resource ids, references and identifier values, so links
@@ -8,7 +8,8 @@ import { createHmac } from 'node:crypto';
  * Without the key, a pseudonym reveals nothing about the identifier it replaces.
  */
 export class Pseudonymizer {
-  readonly #key: Buffer;
+  /** A KeyObject: createHmac takes its native handle as is instead of copying key bytes per call. */
+  readonly #key: KeyObject;
   readonly #cache = new Map<string, Map<string, string>>();
   #cached = 0;
 
@@ -16,7 +17,7 @@ export class Pseudonymizer {
     const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key);
     // 32 bytes is HMAC-SHA256's block-safe minimum for a full-strength key (RFC 2104 section 3).
     if (bytes.length < 32) throw new Error('The pseudonym key must be at least 32 bytes.');
-    this.#key = bytes;
+    this.#key = createSecretKey(bytes);
   }
 
   /**
