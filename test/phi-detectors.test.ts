@@ -116,8 +116,8 @@ describe('addresses', () => {
   });
 
   it.each([
-    // The head word "Hospital" identifies no one and is kept (test/phi-lexicons.test.ts).
-    ['Transferred from Brackenridge Hospital yesterday.', 'Brackenridge'],
+    // The head word goes too: "X Regional" or "X Rehab" can name the town (test/phi-lexicons.test.ts).
+    ['Transferred from Brackenridge Hospital yesterday.', 'Brackenridge Hospital'],
     ['She lives in Hampstead with her sister.', 'Hampstead'],
     ['Discharged to Sacred Heart Memorial.', 'Sacred Heart Memorial'],
     ['zip code: 02139', '02139'],
@@ -299,5 +299,25 @@ describe('names in upper-case notes', () => {
     ['"It works," says Ardelio Venkatesh.', 'Ardelio Venkatesh'],
   ])('finds the name after a self-introduction or attribution in %j', (text, name) => {
     expect(found(text)).toContainEqual(['NAME', name]);
+  });
+});
+
+// Synthetic shorthand dates and phone numbers (no corpus text).
+describe('shorthand dates and bracketed phones', () => {
+  it.each([
+    ["PMH: CVA 74'. CHOLECYSTECTOMY.", '74'],
+    ['had treatments 10/03/10/04 and xrt due', '10/03/10/04'],
+    ['returned to OR on 7-8 for coiling', '7-8'],
+    ['admitted in sept. and discharged', 'sept'],
+  ])('finds the date in %j', (text, date) => {
+    expect(found(text)).toContainEqual(['DATE', date]);
+  });
+
+  it.each(["HOB 30' at all times", "ambulated 30' with assist", 'on 1-2 pillows'])('keeps %j', (text) => {
+    expect(typesOf(text)).not.toContain('DATE');
+  });
+
+  it('finds a mistyped phone number in brackets', () => {
+    expect(found('son visited (617555-0142) today')).toContainEqual(['PHONE', '617555-0142']);
   });
 });

@@ -48,14 +48,9 @@ describe('care sites', () => {
     expect(found(text)).toContainEqual(['ADDRESS', site]);
   });
 
-  it('replaces a facility name but keeps its head word', () => {
+  it('replaces a facility name with its head word, which can reveal the town', () => {
     const text = 'Transferred from Quillbrook Hospital overnight.';
-    expect(found(text)).toContainEqual(['ADDRESS', 'Quillbrook']);
-    expect(
-      found(text)
-        .map(([, v]) => v)
-        .join(' '),
-    ).not.toContain('Hospital');
+    expect(found(text)).toContainEqual(['ADDRESS', 'Quillbrook Hospital']);
   });
 
   it.each([
@@ -74,5 +69,49 @@ describe('international phone numbers', () => {
 
   it('leaves decimals and lab runs alone', () => {
     expect(found('ABG 7.45/34/88, K 4.1, Na 138.')).toEqual([]);
+  });
+});
+
+// Synthetic sentences (no corpus text) for the context rules added for wards, repeats and relatives.
+describe('wards, repeated sites and relatives in context', () => {
+  const values = (text: string): string[] => found(text).map(([, v]) => v);
+
+  it.each([
+    ['Plan: transfer to Zorvath 3 this evening.', 'Zorvath'],
+    ['PT ON ZORVATH 2 WITH STABLE VITALS.', 'ZORVATH'],
+    ['Per Zorvath 4 RN, uop low.', 'Zorvath'],
+  ])('finds the ward in %j', (text, ward) => {
+    expect(found(text)).toContainEqual(['ADDRESS', ward]);
+  });
+
+  it.each(['on Pressorix 2 mcg/kg/min', 'on Pressorix 2-4 units', 'OVERBRETHING 2-4 ON VENT'])(
+    'takes no dose or range for a ward in %j',
+    (text) => {
+      expect(found(text).filter(([t]) => t === 'ADDRESS')).toEqual([]);
+    },
+  );
+
+  it('finds a site again where it is named without a cue', () => {
+    const text = 'Transferred to Zorvath 3 overnight. Zorvath team aware of plan.';
+    expect(found(text).filter(([, v]) => v === 'Zorvath')).toHaveLength(2);
+  });
+
+  it('takes lower-case names after a relation word or before a visit verb', () => {
+    expect(values('communication with husband milovrek.')).toContain('milovrek');
+    expect(values('social: george called early this am.')).toContain('george');
+    expect(values('DAUGHTER-KRESSIA---CALL WITH UPDATES')).toContain('KRESSIA');
+    expect(values('KEEP KOWALCZYK FAMILY AWARE OF PLAN')).toContain('KOWALCZYK');
+  });
+
+  it('takes initials and surnames after a title', () => {
+    expect(values('mr J remained on pressors')).toContain('J');
+    expect(values('MS KOWALCZYK IS AWAKE')).toContain('KOWALCZYK');
+  });
+
+  it('finds towns from their cues', () => {
+    expect(values('pt lives with son and family in Elmsworthy.')).toContain('Elmsworthy');
+    expect(values('lives in shelter in Quarrydale area')).toContain('Quarrydale');
+    expect(values('visited the grelton maryland site')).toContain('grelton');
+    expect(values('insulin per U Maryland scale')).toContain('U Maryland');
   });
 });

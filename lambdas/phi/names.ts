@@ -11,8 +11,11 @@ import {
   COMMON_WORDS,
   FIRST_NAMES,
   LAST_NAMES,
+  STATE_CODES,
+  STATE_NAMES,
 } from './lexicon';
 import type { Emit } from './patterns';
+import type { PhiType } from './types';
 
 /**
  * Word tests backed by large dictionaries (lambdas/phi/dictionaries.ts). Injected so one detector
@@ -89,24 +92,32 @@ const CREDENTIAL =
 const TITLE =
   /(?:\b(?:[Mm][Rr][Ss]?|[Mm]x|[Mm]iss|[Dd][Rr][Ss]?|[Dd]octor|[Pp]rof|[Pp]rofessor|[Rr]ev|[Rr]everend|[Ff]r|[Aa]tty|[Jj]udge|[Ss]gt|[Cc]apt|[Oo]fficer|MISS|DOCTOR|Ms)\.?[ \t]{1,3}|\bMS\.[ \t]{1,3}(?=\p{Lu}))$/u;
 const RELATION =
-  /(?<!\w)(?:wife|husband|son|sons|daughter|daughters|dtr|mother|mom|father|dad|brother|bro|sister|sis|sibling|spouse|partner|fianc[eé]e?|girlfriend|boyfriend|friend|neighbou?r|niece|nephew|cousin|aunt|uncle|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|grandchild|stepson|stepdaughter|guardian|hcp|proxy|poa|caregiver|roommate|nok|next\s+of\s+kin|health\s*care\s+proxy|sitter|companion)(?:'s)?\s*(?:,\s*|\(\s*)?(?:(?:named|is|was|name\s+is|called)\s+)?$/iu;
+  /(?<!\w)(?:wife|husband|son|sons|daughter|daughters|dtr|mother|mom|father|dad|brother|bro|sister|sis|sibling|spouse|partner|fianc[eé]e?|girlfriend|boyfriend|friend|neighbou?r|niece|nephew|cousin|aunt|uncle|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|grandchild|stepson|stepdaughter|guardian|hcp|proxy|poa|caregiver|roommate|nok|next\s+of\s+kin|health\s*care\s+proxy|sitter|companion)(?:'s)?\s*(?:,\s*|\(\s*|-{1,3}\s*)?(?:(?:named|is|was|name\s+is|called)\s+)?$/iu;
 const LABEL =
   /(?<!\w)(?:name|patient\s+name|pt\s+name|signed|signature|electronically\s+signed\s+by|e-?signed\s+by|dictated\s+by|transcribed\s+by|attending|pcp|provider|physician|author|cc|contact|emergency\s+contact|surgeon|referring(?:\s+physician)?|resident|intern|fellow|nurse|rn|np|pa|case\s+manager|social\s+worker|sw|chaplain|interpreter|therapist|pharmacist|dietitian)\s*:\s*$/iu;
 const VERBAL_CUE =
   /(?<!\w)(?:spoke\s+(?:with|to)|talked\s+(?:with|to)|discussed\s+with|d\/w|ask\s+(?:for|to\s+page)|page|paged|called|met\s+with|visited\s+by|accompanied\s+by)[ \t]*$/iu;
 /** Strong place cues: any following name-like word is a place ("lives in Hampton"). */
 const HOME_CUE =
-  /(?<!\w)(?:lives|living|resides|residing|resident|native|born|moved|relocated|home|house|grew\s+up|raised)\s+(?:in|of|to|from)[ \t]+$/iu;
+  /(?<!\w)(?:(?:lives|living|resides|residing|resident|native|born|moved|relocated|home|house|grew\s+up|raised)\s+(?:in|of|to|from)|(?:lives|living|resides|residing)(?:[ \t]+[\p{L}']+){1,5}?[ \t]+in)[ \t]+$/iu;
 /** Religious and civic stems of US hospital names: "Holy Cross", "Sacred Heart", "St. Agnes". */
 const FACILITY_STEM: ReadonlySet<string> = new Set(['holy', 'sacred', 'good', 'saint', 'st', 'mercy', 'our']);
 const CUE =
   /(?<!\w)(?:seen\s+by|evaluated\s+by|examined\s+by|followed\s+by|referred\s+by|covered\s+by|discussed\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|d\/w|paged|called|consulted|attending|pcp|resident|intern|fellow|covering|surgeon|cardiologist|oncologist|nephrologist|neurologist|pulmonologist|physician|provider|nurse|patient|cc|thanks|thank\s+you|dear|hello|hi|name\s+is|says|directed\s+by|written\s+by|produced\s+by|producer)[ \t]*[:,]?[ \t]*$/iu;
 
 const FACILITY_WORD: ReadonlySet<string> = new Set(
-  'hospital hosp clinic manor hospice infirmary institute memorial center centre ctr rehab'.split(' '),
+  'hospital hosp clinic manor hospice infirmary institute memorial center centre ctr rehab regional campus'.split(
+    ' ',
+  ),
 );
 /** On upper- or lower-case lines only unambiguous heads count ("go home", "awaiting rehab"). */
-const FACILITY_WORD_STRICT: ReadonlySet<string> = new Set(['hospital', 'hosp', 'infirmary', 'memorial']);
+const FACILITY_WORD_STRICT: ReadonlySet<string> = new Set([
+  'hospital',
+  'hosp',
+  'infirmary',
+  'memorial',
+  'regional',
+]);
 const FACILITY_STOP = new Set(
   'outside other another this that previous prior osh same home receiving referring sending transferring private local the a an his her their our community psychiatric nursing rehab general state university'.split(
     ' ',
@@ -252,10 +263,21 @@ function strongName(t: Token): boolean {
 }
 
 /** A word taken as a name after a relation word ("wife Mary", "daughter, suzette"). */
-function relationName(t: Token): boolean {
+function relationName(t: Token, dict: WordDictionary): boolean {
   if (isCommon(t) || isAcronym(t)) return false;
-  // Without capitalisation to go by, only a known given name or surname is taken.
-  return isLexiconName(t) || t.cap;
+  // Without capitalisation to go by, a known given name or surname is taken, and so is a word in
+  // no dictionary at all: right after "husband" an unknown word is a name far more often than not.
+  // Misspelt verbs ("visisted") and joined words ("called-update") are unknown too: a name has
+  // letters only and no verb ending.
+  return (
+    isLexiconName(t) ||
+    t.cap ||
+    (t.mode !== 'mixed' &&
+      t.text.length > 2 &&
+      /^\p{L}+$/u.test(t.text) &&
+      !/(?:ed|ing)$/iu.test(t.text) &&
+      dict.isUnknownWord(t.lower))
+  );
 }
 
 /** A word taken as a name after a weaker clinical cue ("seen by", "per", "discussed with"). */
@@ -395,20 +417,90 @@ function gapScan(text: string, from: number, to: number): number {
  * name (memoized facts) before its regex runs on the 40 characters before the word: both are pure,
  * so testing them first changes no result, and most words after "to" or "with" fail them.
  */
-function cuedRule(text: string, t: Token, cue: string, colon: boolean): string | undefined {
-  const title = TITLE_WORDS.has(cue) && strongName(t);
+function cuedRule(
+  text: string,
+  t: Token,
+  cue: string,
+  colon: boolean,
+  dict: WordDictionary,
+  next: Token | undefined,
+): string | undefined {
+  const title = TITLE_WORDS.has(cue) && (strongName(t) || titleInitial(text, t, next));
   const label = colon && strongName(t);
-  const relation = RELATION_WORDS.has(cue) && relationName(t);
+  const relation = RELATION_WORDS.has(cue) && relationName(t, dict);
   const verbal = VERBAL_WORDS.has(cue) && verbalCueName(t);
   const cued = CUE_WORDS.has(cue) && cueName(t);
   if (!(title || label || relation || verbal || cued)) return undefined;
   const before = text.slice(Math.max(0, t.start - 40), t.start);
-  if (title && TITLE.test(before)) return 'name-title';
+  if (title && (TITLE.test(before) || mentalStatusTitle(before, t))) return 'name-title';
   if (label && LABEL.test(before)) return 'name-label';
-  if (relation && RELATION.test(before)) return 'name-relation';
+  if (relation && RELATION.test(before) && !relationAcrossLine(before, t)) return 'name-relation';
   if (verbal && VERBAL_CUE.test(before)) return 'name-verbal-cue';
   if (cued && CUE.test(before)) return 'name-cue';
   return undefined;
+}
+
+/**
+ * A lone capital after a title is the patient's initial ("Mr. J. remained", "mr I remained"): a
+ * full stop after it or a lower-case word next (a sentence going on) says it is no list marker.
+ */
+function titleInitial(text: string, t: Token, next: Token | undefined): boolean {
+  if (t.text.length !== 1 || t.text === t.text.toLowerCase()) return false;
+  if (text[t.end] === '.') return true;
+  return (
+    next !== undefined &&
+    next.mode === 'mixed' &&
+    /^[ \t]$/u.test(gap(text, t, next)) &&
+    /^\p{Ll}/u.test(next.text)
+  );
+}
+
+/**
+ * "MS" on an upper-case line is mental status as often as a title, so TITLE leaves it out; before
+ * a surname in no English dictionary ("MS KOWALCZYK") or an initial ("MS S.") it is the title.
+ */
+function mentalStatusTitle(before: string, t: Token): boolean {
+  if (!/(?<!\w)MS[ \t]{1,3}$/u.test(before)) return false;
+  return t.distinct || (t.text.length === 1 && t.text !== t.text.toLowerCase());
+}
+
+/** Only a name the relation word's own line names is taken on the word-list evidence alone. */
+const relationAcrossLine = (before: string, t: Token): boolean =>
+  !t.cap && !t.w.lexName && /\n[^\p{L}]*$/u.test(before);
+
+/** Verbs a relative's visit or call is logged with: "bill called", "bob visited", "ROMERO FAMILY". */
+const VISIT_VERBS: ReadonlySet<string> = new Set('called calls phoned visited visits came family'.split(' '));
+
+/**
+ * A given name right before a visit or call verb ("george called early", "bob visited"), or a
+ * surname before "family" ("the Romero family"): the verb is the cue the name would otherwise lack,
+ * so even a name that is also a word ("bill") is taken. Initialisms ("MD called") are left out.
+ */
+function nameBeforeVerb(text: string, t: Token, next: Token | undefined): boolean {
+  if (next === undefined || !VISIT_VERBS.has(next.lower) || isCommon(t) || isAcronym(t)) return false;
+  if (!blanks(text, t.end, next.start, 1, 2)) return false;
+  if (next.lower === 'family') return (LAST_NAMES.has(t.lower) || t.distinct) && t.mode === next.mode;
+  return t.w.first && t.text.length > 2;
+}
+
+/** Relation words a hyphen may join to a name in one token ("DAUGHTER-KRISSY"). */
+const HYPHEN_RELATIONS: ReadonlySet<string> = new Set(
+  [...RELATION_WORDS].filter((w) => !['named', 'is', 'was', 'called', 'kin'].includes(w)),
+);
+
+/** "DAUGHTER-KRISSY": the tokenizer keeps a hyphenated word whole, so its relation cue is inside it. */
+function hyphenRelation(t: Token, dict: WordDictionary, emit: Emit): void {
+  const cut = t.lower.indexOf('-');
+  if (!HYPHEN_RELATIONS.has(t.lower.slice(0, cut))) return;
+  // The name runs to the next hyphen ("DAUGHTER-KRISSY---CALLED" is one token).
+  const stop = t.lower.indexOf('-', cut + 1);
+  const rest = t.lower.slice(cut + 1, stop < 0 ? t.lower.length : stop);
+  // "son-inlaw" is the relation itself, not a name.
+  if (rest.length < 2 || rest.startsWith('inlaw') || COMMON_WORDS.has(rest) || CLINICAL_WORDS.has(rest))
+    return;
+  if (CLINICAL_ABBREVIATIONS.has(rest)) return;
+  if (FIRST_NAMES.has(rest) || LAST_NAMES.has(rest) || dict.isDistinctName(rest) || dict.isUnknownWord(rest))
+    emit('NAME', t.start + cut + 1, t.start + cut + 1 + rest.length, 'name-relation');
 }
 
 const BRACKET_RELATION =
@@ -471,8 +563,15 @@ function emitName(
   return last;
 }
 
-export function detectNames(text: string, emit: Emit, dict: WordDictionary): void {
+export function detectNames(text: string, report: Emit, dict: WordDictionary): void {
   const tokens = tokenize(text, dict);
+  // Every name and place found is recorded so its rare words can be found again elsewhere in the
+  // same text (repeatNames): one closure per text, not per word.
+  const found: Found[] = [];
+  const emit: Emit = (type, start, end, rule) => {
+    found.push({ type, start, end });
+    report(type, start, end, rule);
+  };
   let prevEnd = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
@@ -488,11 +587,13 @@ export function detectNames(text: string, emit: Emit, dict: WordDictionary): voi
     const cue = prev === undefined ? '' : prev.w.cue;
     const colon = (gapFlags & COLON) !== 0;
     let rule: string | undefined;
-    if (cue !== '' && (CUE_LAST_WORDS.has(cue) || colon)) rule = cuedRule(text, t, cue, colon);
+    if (cue !== '' && (CUE_LAST_WORDS.has(cue) || colon))
+      rule = cuedRule(text, t, cue, colon, dict, tokens[i + 1]);
     if (rule !== undefined) {
       // found after a cue
     } else if (lexiconName(t)) rule = 'name-lexicon';
     else if (namePair(text, tokens, i)) rule = 'name-pair';
+    else if (nameBeforeVerb(text, t, tokens[i + 1])) rule = 'name-before-verb';
     else if (t.cap && !isCommon(t)) {
       // "Smith, MD" / "J. Smith RN": a capitalised word right before a credential.
       if (mayCredential(text, t.end) && CREDENTIAL.test(text.slice(t.end, t.end + 12)))
@@ -501,6 +602,7 @@ export function detectNames(text: string, emit: Emit, dict: WordDictionary): voi
       else if (mayBracketRelation(text, t.end) && BRACKET_RELATION.test(text.slice(t.end, t.end + 40)))
         rule = 'name-relation';
     }
+    if (rule === undefined && t.text.includes('-')) hyphenRelation(t, dict, emit);
     if (rule !== undefined) {
       i = emitName(text, tokens, i, rule, dict, emit);
       // "Suzette and Hank": a name-like word coordinated with a name is one too.
@@ -522,19 +624,136 @@ export function detectNames(text: string, emit: Emit, dict: WordDictionary): voi
     }
   }
   detectPlaces(text, tokens, emit, dict);
+  repeatNames(text, tokens, found, report, dict);
+}
+
+/** "in Elmsworth area": a rare word between "in" and "area" is a neighbourhood or town. */
+function placeArea(text: string, tokens: readonly Token[], i: number, dict: WordDictionary): boolean {
+  const t = tokens[i];
+  const next = tokens[i + 1];
+  const prev = tokens[i - 1];
+  if (t === undefined || next === undefined || prev === undefined) return false;
+  if (next.lower !== 'area' || (prev.lower !== 'in' && prev.lower !== 'from' && prev.lower !== 'near'))
+    return false;
+  return blanks(text, t.end, next.start, 1, 1) && repeatable(t, dict);
+}
+
+/** State names are kept by Safe Harbor: never a repeated site. */
+const STATE_WORDS: ReadonlySet<string> = new Set(STATE_NAMES.map((n) => n.toLowerCase()));
+
+interface Found {
+  readonly type: PhiType;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A word rare enough that, once a cue has shown it to be a name or a site, every use of it is. */
+const repeatable = (t: Token, dict: WordDictionary): boolean =>
+  t.text.length >= 3 &&
+  (t.mode !== 'mixed' || t.cap) &&
+  !/\p{Ll}\p{Lu}/u.test(t.text) &&
+  !/icu|ccu/iu.test(t.text) &&
+  !STATE_WORDS.has(t.lower) &&
+  !isCommon(t) &&
+  !t.w.ambiguous &&
+  !(t.mode === 'mixed' && t.w.acro) &&
+  /^\p{L}+$/u.test(t.text) &&
+  (t.distinct || dict.isUnknownWord(t.lower));
+
+/**
+ * Notes name a person or a site once with a cue and then bare ("transferred to Zorvath 3 ...
+ * zorvath team aware"). A word in no dictionary that a cue already showed to be a name or a site is
+ * taken wherever else it appears in the text; so is a rare capitalised word right after "of" behind
+ * a name ("daughter Grace of Elmsworth"), which is where she lives.
+ */
+function repeatNames(
+  text: string,
+  tokens: readonly Token[],
+  found: Found[],
+  emit: Emit,
+  dict: WordDictionary,
+): void {
+  if (found.length === 0) return;
+  found.sort((a, b) => a.start - b.start);
+  const words = new Map<string, PhiType>();
+  const nameEnds = new Set<number>();
+  let f = 0;
+  const covered: boolean[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === undefined) continue;
+    while (f < found.length && (found[f]?.end ?? 0) <= t.start) f++;
+    let inside = false;
+    for (let k = f; k < found.length; k++) {
+      const span = found[k];
+      if (span === undefined || span.start >= t.end) break;
+      inside = true;
+      if (repeatable(t, dict) && !words.has(t.lower)) words.set(t.lower, span.type);
+      if (span.type === 'NAME' && span.end === t.end) nameEnds.add(i);
+    }
+    covered.push(inside);
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === undefined || covered[i] === true) continue;
+    const type = words.get(t.lower);
+    if (type !== undefined) {
+      emit(type, t.start, t.end, type === 'NAME' ? 'name-repeat' : 'site-repeat');
+      continue;
+    }
+    const of = tokens[i - 1];
+    if (
+      of?.lower === 'of' &&
+      nameEnds.has(i - 2) &&
+      (t.mode === 'mixed' ? t.cap : true) &&
+      repeatable(t, dict) &&
+      !t.distinct &&
+      blanks(text, of.end, t.start, 1, 1)
+    )
+      emit('ADDRESS', t.start, t.end, 'place-of');
+  }
 }
 
 /** A move between care sites: the next unusual word names the site ("transferred to Kessler"). */
 const MOTION_CUE =
   /(?<!\w)(?:transferr?ed|transfer|trans|admitted|admit|adm|readmitted|sent|taken|brought|referred|came|went|go|going|arrived|returned|accepted|discharged|d\/c'?d?|dc'?d|presented|seen|followed|vacation|church|resides?|lives?|living|bed)\s+(?:in\s+|back\s+|over\s+)?(?:to|into|from|at|in|on|@)\s+(?:the\s+)?$/iu;
 const WEAK_PLACE_CUE = /(?:(?<!\w)(?:at|from|to|in|into)|@)\s+(?:the\s+)?$/iu;
+/** "seen by XGH": after "by" only a hospital initialism is a site ("by Liver team" is a service). */
+const BY_CUE = /(?<!\w)by\s+$/iu;
 /** Hospital initialisms: "GH", "XGH", "GBMC", "UMMC", "BIDMC". */
 const HOSPITAL_ABBR = /^(?:[A-Z]{1,4}H|[A-Z]{1,4}MC|[a-z]{1,3}h)$/u;
 /** Words that follow a site's name: its emergency room, ward number, cath lab or nursing staff. */
 const SITE_AFTER =
   /^[ \t]*(?:\d{1,2}\b(?![ \t]*(?:mg|mcg|g|ml|cc|units?|%))|[-/]?(?:ew|er|ed|cath|hosp|micu|ccu|icu|nurse|rn|team|campus|house|nh)\b)/iu;
 
-const PLACE_PREPOSITIONS = new Set(['to', 'into', 'from', 'at', 'in', 'the']);
+const PLACE_PREPOSITIONS = new Set(['to', 'into', 'from', 'at', 'in', 'the', 'by']);
+/**
+ * Words after a site that no person's name takes ("Keeley House", "kernan ew"): with one of these
+ * next, a surname-like word after "from" or "at" is still the site.
+ */
+const SITE_AFTER_PLACE = /^[ \t]*(?:house|campus|hosp|ew|er|nh)\b/iu;
+/** Units and lab words after which a number is a dose or a value, not a ward. */
+const WARD_NOT_AFTER =
+  /^[ \t](?:[1-9])(?:[\w-]|[ \t]*(?:mg|mcg|g|ml|cc|units?|u\b|%|mm|cm|l\b|lpm|x\b|hrs?|hours?|min|mins|days?|times|tabs?|puffs?|amps?|liters?|[/.,:]\d|\d))/iu;
+
+/**
+ * A ward named after a person or place, with its floor or wing number ("ON QUARTERMAIN 2", "per
+ * Zorvath 3 RN"): a word in no dictionary, capitalised or on a single-case line, then one digit.
+ * Doses and values are ruled out by the unit or digit after the number.
+ */
+function wardNumber(text: string, t: Token, dict: WordDictionary): boolean {
+  const c = text.charCodeAt(t.end);
+  const d = text.charCodeAt(t.end + 1);
+  if ((c !== 32 && c !== 9) || d < 49 || d > 57) return false;
+  // In mixed case a ward is capitalised, or written in capitals when too long for an initialism.
+  if (t.mode === 'mixed' ? !(t.cap || (t.w.acro && t.text.length >= 6)) : t.mode === 'lower') return false;
+  if (isCommon(t) || t.text.length < 4 || !/^\p{L}+$/u.test(t.text) || !dict.isUnknownWord(t.lower))
+    return false;
+  if (WARD_NOT_AFTER.test(text.slice(t.end, t.end + 12))) return false;
+  return WARD_CUE.test(text.slice(Math.max(0, t.start - 24), t.start));
+}
+/** Words a ward follows: a move ("transfer", "to", "back to"), a stay ("on", "at") or a source ("per"). */
+const WARD_CUE = /(?:(?<!\w)(?:to|on|at|from|per|or|transfer|transferred|plan)|@)[ \t]*:?[ \t]*$/iu;
 
 function isSiteWord(t: Token, dict: WordDictionary): boolean {
   if (t.text.length < 2 || /['’]/u.test(t.text)) return false;
@@ -552,6 +771,10 @@ function detectSites(text: string, tokens: readonly Token[], emit: Emit, dict: W
     const prev = tokens[i - 1];
     // Every cue ends in a preposition (or "@"): other words need no regex work.
     const cued = prev !== undefined && (PLACE_PREPOSITIONS.has(prev.lower) || text[t.start - 2] === '@');
+    if (wardNumber(text, t, dict)) {
+      emit('ADDRESS', t.start, t.end, 'site-ward');
+      continue;
+    }
     if (!cued && !abbr) continue;
     // After a cue, both branches below need isSiteWord (an unknown hospital initialism passes it
     // too): a word that fails it is no site, and costs no slice or regex.
@@ -561,10 +784,11 @@ function detectSites(text: string, tokens: readonly Token[], emit: Emit, dict: W
     let site = false;
     if (!cued) site = dict.isUnknownWord(t.lower) && SITE_AFTER.test(after) && !/^[ \t]*\d/u.test(after);
     else if (MOTION_CUE.test(before)) site = isSiteWord(t, dict);
+    else if (BY_CUE.test(before)) site = HOSPITAL_ABBR.test(t.text) && dict.isUnknownWord(t.lower);
     else if (WEAK_PLACE_CUE.test(before))
       site =
         (HOSPITAL_ABBR.test(t.text) && dict.isUnknownWord(t.lower)) ||
-        (SITE_AFTER.test(after) && isSiteWord(t, dict) && !t.distinct);
+        (SITE_AFTER.test(after) && isSiteWord(t, dict) && (!t.distinct || SITE_AFTER_PLACE.test(after)));
     if (!site) continue;
     let last = i;
     const next = tokens[i + 1];
@@ -588,6 +812,26 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
     // Every test below starts from this word in one of three small sets (memoized as `place`) or
     // the previous word in HOME_WORDS: other words need no further look.
     if (t === undefined) continue;
+    // "U Maryland", "Univ of Kent": a university names its town or state's campus.
+    // Not "4U PRBC" (units).
+    if (t.text === 'U' && i + 1 < tokens.length && !/[\w.]/u.test(text[t.start - 1] ?? '')) {
+      const next = tokens[i + 1];
+      if (next?.cap && !isCommon(next) && /^\.?[ \t]$/u.test(gap(text, t, next))) {
+        emit('ADDRESS', t.start, next.end, 'university');
+        i++;
+        continue;
+      }
+    }
+    // "towson maryland's": a word in no dictionary right before a state name is its town.
+    const st = tokens[i + 1];
+    if (
+      st !== undefined &&
+      STATE_WORDS.has(st.lower.replace(/['’]s$/u, '')) &&
+      blanks(text, t.end, st.start, 1, 1) &&
+      (t.mode !== 'mixed' || t.cap) &&
+      repeatable(t, dict)
+    )
+      emit('ADDRESS', t.start, t.end, 'city-before-state');
     if (!t.w.place) {
       const p = tokens[i - 1];
       if (p === undefined || !HOME_WORDS.has(p.lower)) continue;
@@ -600,14 +844,22 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
         const cur = tokens[first];
         if (prev === undefined || cur === undefined || !/^[ \t]{1,2}$|^'s[ \t]$/u.test(gap(text, prev, cur)))
           break;
-        if (FACILITY_STOP.has(prev.lower) || isCommon(prev) || /(?:ing|ed)$/iu.test(prev.text)) break;
+        // A state code before the head ("MD Hospital") names the state's own hospital, though
+        // "md" alone is a credential.
+        // Only on a mixed-case line: in capitals "IN" or "OR" before "HOSPITAL" are words.
+        const stateCode = prev.mode === 'mixed' && prev.w.acro && STATE_CODES.has(prev.text);
+        if (
+          !stateCode &&
+          (FACILITY_STOP.has(prev.lower) || isCommon(prev) || /(?:ing|ed)$/iu.test(prev.text))
+        )
+          break;
         if (prev.mode === 'mixed' && !prev.cap && !isAcronym(prev) && t.cap) break;
         first--;
       }
       const a = tokens[first];
-      // The head word ("Hospital") identifies no one: only the name before it is replaced.
-      const z = tokens[i - 1];
-      if (first < i && a !== undefined && z !== undefined) emit('ADDRESS', a.start, z.end, 'facility');
+      // The whole name is replaced, head word included: "Laurel Regional" or "X Rehab" tells a
+      // reader the town or the chain, and Safe Harbor removes geographic units below the state.
+      if (first < i && a !== undefined) emit('ADDRESS', a.start, t.end, 'facility');
     }
     // "Holy Cross", "Sacred Heart Memorial", "St. Agnes": stem plus up to two name-like words.
     if (
@@ -619,7 +871,9 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
         const next = tokens[last + 1];
         const cur = tokens[last];
         if (next === undefined || cur === undefined || !/^\.?[ \t]{1,2}$/u.test(gap(text, cur, next))) break;
-        if (isCommon(next) || (next.mode === 'mixed' && !next.cap && t.cap)) break;
+        // A lower-case head word still belongs to it ("Sacred Heart memorial").
+        if (isCommon(next) || (next.mode === 'mixed' && !next.cap && t.cap && !FACILITY_WORD.has(next.lower)))
+          break;
         last++;
       }
       const b = tokens[last];
@@ -640,7 +894,7 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
     if (
       prevWord !== undefined &&
       HOME_WORDS.has(prevWord.lower) &&
-      HOME_CUE.test(text.slice(Math.max(0, t.start - 30), t.start)) &&
+      (HOME_CUE.test(text.slice(Math.max(0, t.start - 50), t.start)) || placeArea(text, tokens, i, dict)) &&
       !isCommon(t) &&
       (t.mode !== 'mixed' || t.cap)
     ) {

@@ -80,6 +80,23 @@ const MONTH_YEAR = /(?<![\w/.,:-])(1[0-2]|0?[1-9])\/(3[2-9]|[4-9]\d|0\d)(?![\w/%
 const ORDINAL_DAY =
   /(?<!\w)(?:on\s+the|the)\s+((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b(?!\s+(?:degree|line|dose|time|day|week|grade|intercostal|icf|ics|floor|trimester|toe|finger|digit|cranial|heart))/giu;
 
+/**
+ * Shorthand dates of history lists: a two-digit year with a trailing apostrophe ("CVA 74'"), two
+ * month/day pairs run together ("10/03/10/04"), a month/day with a hyphen after a date cue ("on
+ * 7-8"), a month/day with the year after a full stop ("11/21.93"), and a month named alone after
+ * "in"/"since" ("in sept."). Each shape is rare in clinical values.
+ */
+const YEAR_APOSTROPHE = /(?<![\w'’/.-])\d\d['’](?![\w'’])/gu;
+const FEET_BEFORE =
+  /(?<!\w)(?:hob|head|x|ambulated|ambulating|ambulate|amb|walked|walking|walk|distance|elevated|elevation|up|feet|ft|to|@)[ \t]*$/iu;
+const DOUBLE_MONTH_DAY =
+  /(?<![\w/.-])(1[0-2]|0?[1-9])\/([12]\d|3[01]|0?[1-9])\/(1[0-2]|0?[1-9])\/([12]\d|3[01]|0?[1-9])(?![\w/]|\.\d)/gu;
+const CUED_MONTH_DAY_DASH =
+  /(?<!\w)(?:on|since|dated|until|from)[ \t]+((?:1[0-2]|0?[1-9])-(?:[12]\d|3[01]|0?[1-9]))(?![\w/-]|\.\d|[ \t]*(?:mg|mcg|ml|cc|l\b|lpm|units?|%|hrs?|hours?|days?|times|x\b|liters?))/giu;
+const MONTH_DAY_DOT_YEAR = /(?<![\w/.-])(?:1[0-2]|0?[1-9])\/(?:[12]\d|3[01]|0?[1-9])\.\d\d(?![\w/.]|\.\d)/gu;
+const MONTH_ALONE =
+  /(?<!\w)(?:in|since|early|late|mid|during|until)[ \t]+((?:jan(?:uary)?|feb(?:ruary)?|apr(?:il)?|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?)(?!\w)/giu;
+
 const BARE_YEAR = /(?<![\w/.:$-])(?:(?:19|20)\d\d|'\d\d)(?![\w/.:%-]|\.\d)/gu;
 
 const AGE_PATTERNS: readonly RegExp[] = [
@@ -115,6 +132,11 @@ const PHONE_TAG_HINT =
 // value or dose has, so they need no cue.
 const PHONE_INTL =
   /(?<![\w+])(?:\+|00)[1-9]\d{0,2}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]?\d{2,5}){1,4}(?![\w])/gu;
+/**
+ * A phone number in brackets with its groups mistyped ("(617555-0142)", "(617 555 01422)"): the
+ * brackets around ten or eleven digits in three groups are what a dose or a lab value never has.
+ */
+const PHONE_BRACKETED = /\((\d{3}[\s.-]?\d{3}[\s.-]?\d{4,5})\)/gu;
 const FAX_CUE = /(?<!\w)(?:fax|facsimile)\b[^\n\d]{0,20}$/iu;
 
 const EMAIL = /(?<!\w)[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}\.){1,8}[a-z]{2,24}\b/giu;
@@ -384,6 +406,23 @@ function detectDates(text: string, emit: Emit, bareYears: boolean): void {
       const start = m.index + m[0].length - day.length;
       emit('DATE', start, start + day.length, 'date-ordinal');
     }
+  for (let m = firstMatch(YEAR_APOSTROPHE, text); m !== null; m = nextMatch(YEAR_APOSTROPHE, text)) {
+    // Feet and degrees take the same mark ("HOB 30'", "ambulated 30'", "x 30'").
+    if (FEET_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
+    emit('DATE', m.index, m.index + m[0].length - 1, 'date-year-apostrophe');
+  }
+  for (let m = firstMatch(DOUBLE_MONTH_DAY, text); m !== null; m = nextMatch(DOUBLE_MONTH_DAY, text))
+    emit('DATE', m.index, m.index + m[0].length, 'date-month-day-pair');
+  for (let m = firstMatch(MONTH_DAY_DOT_YEAR, text); m !== null; m = nextMatch(MONTH_DAY_DOT_YEAR, text))
+    emit('DATE', m.index, m.index + m[0].length, 'date-month-day-year');
+  for (let m = firstMatch(CUED_MONTH_DAY_DASH, text); m !== null; m = nextMatch(CUED_MONTH_DAY_DASH, text)) {
+    const value = m[1] ?? '';
+    const [a, b] = value.split('-').map(Number);
+    // "on 1-2 pillows": a small range of consecutive numbers is a count.
+    if (a !== undefined && b !== undefined && a <= 4 && b <= a + 2) continue;
+    const start = m.index + m[0].length - value.length;
+    emit('DATE', start, start + value.length, 'date-month-day-dash');
+  }
   if (bareYears)
     for (let m = firstMatch(BARE_YEAR, text); m !== null; m = nextMatch(BARE_YEAR, text))
       emit('DATE', m.index, m.index + m[0].length, 'date-year');
@@ -457,6 +496,11 @@ function detectPhones(text: string, emit: Emit): void {
     const start = m.index + m[0].length - value.length;
     emit(phoneType(text, start), start, start + value.length, 'phone-context');
   }
+  if (text.includes('('))
+    for (let m = firstMatch(PHONE_BRACKETED, text); m !== null; m = nextMatch(PHONE_BRACKETED, text)) {
+      const value = m[1] ?? '';
+      emit(phoneType(text, m.index), m.index + 1, m.index + 1 + value.length, 'phone-bracketed');
+    }
   if (!PHONE_TAG_HINT.test(text)) return;
   phoneGroups(text, emit, PHONE_CUED, 'phone-cued', true);
   phoneGroups(text, emit, PHONE_TAGGED, 'phone-tagged', false);
@@ -648,6 +692,11 @@ export function detectPatterns(text: string, emit: Emit, bareYears: boolean): vo
     detectDates(text, emit, bareYears);
     detectAges(text, emit);
     detectIdentifiers(text, emit);
+  }
+  for (let m = firstMatch(MONTH_ALONE, text); m !== null; m = nextMatch(MONTH_ALONE, text)) {
+    const value = m[1] ?? '';
+    const start = m.index + m[0].length - value.length;
+    emit('DATE', start, start + value.replace(/\.$/u, '').length, 'date-month-alone');
   }
   detectContacts(text, emit, digits);
   detectAddresses(text, emit, digits);
