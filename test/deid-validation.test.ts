@@ -16,6 +16,27 @@ const phi = { detectPhi, redactPhi };
 const PSEUDO = 'a'.repeat(32);
 
 describe('residual scan', () => {
+  test('terminology is not free text: a code text repeating its coding display is skipped, other text is not', () => {
+    const scanner = new ResidualScanner(phi, 2025);
+    const coding = [{ system: 'http://loinc.org', code: '6206-7', display: 'Peanut IgE Ab in Serum' }];
+    scanner.scanResource(
+      { resourceType: 'Observation', id: PSEUDO, code: { coding, text: 'Peanut IgE Ab in Serum' } },
+      'Observation-0.ndjson',
+      1,
+    );
+    expect(scanner.findings).toEqual([]);
+    scanner.scanResource(
+      {
+        resourceType: 'Observation',
+        id: PSEUDO,
+        code: { coding, text: 'Ordered for Mr. Jonathan Whitfield' },
+      },
+      'Observation-0.ndjson',
+      2,
+    );
+    expect(scanner.findings.map((f) => f.path)).toEqual(['Observation.code.text']);
+  });
+
   test('flags leftover PHI with rule, type and path, never the value', () => {
     const scanner = new ResidualScanner(phi, 2025);
     scanner.scanResource(

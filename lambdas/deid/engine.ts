@@ -24,7 +24,7 @@ import * as rules from './rules';
 
 // Module-local bindings for what the walk uses per node: in the CommonJS build (tsx, jest) every
 // use of an imported name is a getter call on the exporting module, measurable at this call rate.
-const { asArray, isObject, parseReference, str, xhtmlToText } = fhirJson;
+const { asArray, isCodingDisplay, isObject, parseReference, str, xhtmlToText } = fhirJson;
 const { foldAgeQuantity, isOverEightyNine, looksLikeFhirDate, OLDEST_BAND, toYear, zip3 } = generalize;
 const {
   AGE_BAND_EXTENSION,
@@ -177,11 +177,6 @@ function hasControlCharacters(text: string): boolean {
 }
 const DIGIT = /\d/;
 
-function isCodingDisplay(coding: Json | undefined, text: string): boolean {
-  if (!Array.isArray(coding)) return false;
-  for (const c of coding) if (isObject(c) && c['display'] === text) return true;
-  return false;
-}
 const WORD_SEPARATOR = /[^\p{L}\p{N}]+/u;
 
 interface Scrubbed {

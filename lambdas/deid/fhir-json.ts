@@ -40,3 +40,13 @@ export function xhtmlToText(div: string): string {
     .replace(/[ \t]+/g, ' ')
     .trim();
 }
+
+/**
+ * A CodeableConcept.text that repeats one of its codings' displays is terminology, not free text:
+ * the engine keeps it as the code system worded it, and the residual scan treats it the same way.
+ */
+export function isCodingDisplay(coding: Json | undefined, text: string): boolean {
+  if (!Array.isArray(coding)) return false;
+  for (const c of coding) if (isObject(c) && c['display'] === text) return true;
+  return false;
+}

@@ -15,7 +15,15 @@ import {
   type DemographicCounts,
   type DemographicDimension,
 } from './demographics';
-import { asArray, isObject, type Json, type JsonObject, str, xhtmlToText } from './fhir-json';
+import {
+  asArray,
+  isCodingDisplay,
+  isObject,
+  type Json,
+  type JsonObject,
+  str,
+  xhtmlToText,
+} from './fhir-json';
 import {
   ageAt,
   ageBand,
@@ -156,6 +164,7 @@ export class ResidualScanner {
       // Coding.display is the code system's own wording for the code (terminology the engine
       // keeps as is), not text about a person.
       if (key === 'display' && ('system' in obj || 'code' in obj)) continue;
+      if (key === 'text' && typeof value === 'string' && isCodingDisplay(obj['coding'], value)) continue;
       this.#value(value, key, p, at);
     }
   }
