@@ -321,3 +321,63 @@ describe('shorthand dates and bracketed phones', () => {
     expect(found('son visited (617555-0142) today')).toContainEqual(['PHONE', '617555-0142']);
   });
 });
+
+describe('foreign and possessive names without a cue', () => {
+  it.each([
+    // Accented spellings are in no English dictionary; the name lexicon is looked up unaccented.
+    ['Yesterday Bálint Kovácsné brought the forms.', 'Bálint Kovácsné'],
+    // A surname ending marks an unknown capitalised word; the unknown word before it opens the name.
+    ['Yesterday Dravko Istomova signed the consent.', 'Dravko Istomova'],
+    // A middle initial between them is taken with both.
+    ['Please forward it to Ruslan T Berzhnev today.', 'Ruslan T Berzhnev'],
+    // A possessive is the name itself, and the span leaves the "'s" out.
+    ["She is Corinna's sister.", 'Corinna'],
+    ["What's your last name? Ostrovak", 'Ostrovak'],
+    ['Friends call me Zelimkha at work.', 'Zelimkha'],
+  ])('finds the name in %j', (text, name) => {
+    expect(found(text)).toContainEqual(['NAME', name]);
+  });
+
+  it.each([
+    'The café was closed, so we went home.',
+    "I'm fine with the plan as written.",
+    'Towson Maryland is where the clinic sits.',
+  ])('takes no accented English word, contraction or state for a name in %j', (text) => {
+    const names = found(text)
+      .filter(([t]) => t === 'NAME')
+      .map(([, v]) => v);
+    expect(names.join(' ')).not.toMatch(/café|I'm|Maryland/u);
+  });
+
+  it('ends a name at its possessive instead of running into the title after it', () => {
+    expect(found("We sang from Dravko Istomova's Winter Songs.")).toContainEqual(['NAME', 'Dravko Istomova']);
+  });
+});
+
+describe('street addresses: leading numbers, unit tails and intersections', () => {
+  it('takes a second number before a street line', () => {
+    const text = 'Send it to 40917 Rua das Palmeiras 212, please.';
+    expect(found(text)).toContainEqual(['ADDRESS', '40917 Rua das Palmeiras 212']);
+  });
+
+  it('takes the town and country after a unit on the same line, stopping at a US state', () => {
+    expect(found('Mail goes to 18 Quarry Road Suite 204 KELDBURN Norway tomorrow.')).toContainEqual([
+      'ADDRESS',
+      '18 Quarry Road Suite 204 KELDBURN Norway',
+    ]);
+    const us = found('Mail goes to 18 Quarry Road Suite 204 Texas tomorrow.');
+    expect(us).toContainEqual(['ADDRESS', '18 Quarry Road Suite 204']);
+  });
+
+  it('takes an intersection as one address', () => {
+    expect(found('Meet me at the corner of Velde 12 and Harrow Lane.')).toContainEqual([
+      'ADDRESS',
+      'the corner of Velde 12 and Harrow Lane',
+    ]);
+  });
+
+  it('follows a postal block past a short lower-case line to its postcode', () => {
+    const text = 'Ship to:\n5120 Birkenweg 14\nOstmark\nnan\n40512';
+    expect(found(text).map(([, v]) => v)).toContain('40512');
+  });
+});

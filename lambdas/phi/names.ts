@@ -67,6 +67,18 @@ interface WordInfo {
   readonly abbr: boolean;
   /** A facility head word, a facility stem or the first word of a lexicon city: detectPlaces looks further. */
   readonly place: boolean;
+  /** A US state name ("maryland", also as "maryland's"): looked up once, not per token. */
+  readonly state: boolean;
+  /**
+   * Membership in the small word sets the per-token loops test (cue endings, place prepositions,
+   * home words, visit verbs) and a hyphen inside: memoized like the rest, since a Set lookup per
+   * token and per loop was a measurable share of the name detector's time.
+   */
+  readonly cueLast: boolean;
+  readonly placePrep: boolean;
+  readonly home: boolean;
+  readonly visit: boolean;
+  readonly hyphen: boolean;
 }
 
 interface Token {
@@ -79,6 +91,8 @@ interface Token {
   readonly cap: boolean;
   /** A given name or surname that is no English word (WordDictionary.isDistinctName), looked up once. */
   readonly distinct: boolean;
+  /** Ends in "'s": a name ends there and its span leaves the "'s" out. */
+  readonly poss: boolean;
   readonly w: WordInfo;
 }
 
@@ -103,7 +117,7 @@ const HOME_CUE =
 /** Religious and civic stems of US hospital names: "Holy Cross", "Sacred Heart", "St. Agnes". */
 const FACILITY_STEM: ReadonlySet<string> = new Set(['holy', 'sacred', 'good', 'saint', 'st', 'mercy', 'our']);
 const CUE =
-  /(?<!\w)(?:seen\s+by|evaluated\s+by|examined\s+by|followed\s+by|referred\s+by|covered\s+by|discussed\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|d\/w|paged|called|consulted|attending|pcp|resident|intern|fellow|covering|surgeon|cardiologist|oncologist|nephrologist|neurologist|pulmonologist|physician|provider|nurse|patient|cc|thanks|thank\s+you|dear|hello|hi|name\s+is|says|directed\s+by|written\s+by|produced\s+by|producer)[ \t]*[:,]?[ \t]*$/iu;
+  /(?<!\w)(?:seen\s+by|evaluated\s+by|examined\s+by|followed\s+by|referred\s+by|covered\s+by|discussed\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|d\/w|paged|called|consulted|attending|pcp|resident|intern|fellow|covering|surgeon|cardiologist|oncologist|nephrologist|neurologist|pulmonologist|physician|provider|nurse|patient|cc|thanks|thank\s+you|dear|hello|hi|name\s+is|(?:first|last|full|sur)?name\s*\?|call(?:s|ed)?\s+me|says|directed\s+by|written\s+by|produced\s+by|producer)[ \t]*[:,]?[ \t]*$/iu;
 
 const FACILITY_WORD: ReadonlySet<string> = new Set(
   'hospital hosp clinic manor hospice infirmary institute memorial center centre ctr rehab regional campus'.split(
@@ -148,7 +162,7 @@ const VERBAL_WORDS = set('with to w for page paged called by');
 const CUE_WORDS =
   set(`by with to w paged called consulted attending pcp resident intern fellow covering surgeon
   cardiologist oncologist nephrologist neurologist pulmonologist physician provider nurse patient cc thanks you
-  dear hello hi is says producer`);
+  dear hello hi is says producer name surname me`);
 const HOME_WORDS = set('in of to from');
 const CUE_LAST_WORDS: ReadonlySet<string> = new Set([
   ...TITLE_WORDS,
@@ -179,6 +193,33 @@ function caseMode(text: string, start: number, end: number): CaseMode {
   return 'mixed';
 }
 
+/**
+ * Surname endings of Slavic, Caucasian, Nordic and Balkan names ("Yefremova", "Kadiev",
+ * "Karlsdóttir", "Živković"). No English or clinical word that the dictionary does not know ends
+ * this way often enough to matter, so an unknown capitalised word with one is taken as a surname.
+ */
+const SURNAME_ENDING =
+  /(?:ov|ova|ev|eva|yev|yeva|ski|ska|sky|skaya|ić|vich|ovna|evna|enko|shvili|idze|dze|dóttir|dottir|sson|sdóttir|poulos|oglu|oğlu)$/u;
+/** Letters outside ASCII: a capitalised word written with them is a foreign proper noun in an English note. */
+const NON_ASCII_LETTER = /\P{ASCII}/u;
+const COMBINING_MARK = /\p{M}/gu;
+
+/**
+ * A capitalised word in no English or clinical dictionary that reads as a foreign name: written
+ * with accented or non-Latin letters ("Krisztián", "Sedláčková") or with a surname ending. The
+ * name lexicon is unaccented, so an accented spelling is also looked up without its marks
+ * ("Miklós" as "miklos"). Needs the dictionaries: the light entry's word tests answer false.
+ */
+function foreignName(word: string, lower: string, dict: WordDictionary): boolean {
+  if (word.length < 3 || !/^\p{Lu}\p{L}+$/u.test(word) || !dict.isUnknownWord(lower)) return false;
+  if (NON_ASCII_LETTER.test(word)) {
+    const folded = lower.normalize('NFD').replace(COMBINING_MARK, '');
+    // "Café", "Naïve": an English word with its accents is still that word.
+    return folded === lower || dict.isUnknownWord(folded) || dict.isDistinctName(folded);
+  }
+  return SURNAME_ENDING.test(lower);
+}
+
 /** Word facts per dictionary (the light entry's differ in `distinct`), bounded: spellings churn. */
 const wordMemos = new WeakMap<WordDictionary, Map<string, WordInfo>>();
 const MAX_WORDS = 200_000;
@@ -189,7 +230,9 @@ function wordInfo(memo: Map<string, WordInfo>, word: string, dict: WordDictionar
   const lower = word.toLowerCase();
   const first = word[0] ?? '';
   const rest = word.slice(1);
-  const distinct = dict.isDistinctName(lower);
+  // A state name is kept by Safe Harbor and is no person's name here ("towson maryland's").
+  const state = STATE_WORDS.has(lower);
+  const distinct = !state && (dict.isDistinctName(lower) || foreignName(word, lower, dict));
   const isFirst = FIRST_NAMES.has(lower);
   const cue = cueWord(lower);
   info = {
@@ -197,7 +240,7 @@ function wordInfo(memo: Map<string, WordInfo>, word: string, dict: WordDictionar
     lower,
     common: COMMON_WORDS.has(lower) || CLINICAL_WORDS.has(lower) || CLINICAL_ABBREVIATIONS.has(lower),
     first: isFirst,
-    lexName: isFirst || LAST_NAMES.has(lower) || distinct,
+    lexName: !state && (isFirst || LAST_NAMES.has(lower) || distinct),
     ambiguous: AMBIGUOUS_NAMES.has(lower),
     distinct,
     acro: word.length > 1 && word === word.toUpperCase(),
@@ -205,10 +248,25 @@ function wordInfo(memo: Map<string, WordInfo>, word: string, dict: WordDictionar
     cue,
     abbr: HOSPITAL_ABBR.test(word),
     place: FACILITY_WORD.has(lower) || FACILITY_STEM.has(lower) || CITY_FIRST_WORDS.has(lower),
+    state,
+    cueLast: CUE_LAST_WORDS.has(cue),
+    placePrep: PLACE_PREPOSITIONS.has(lower),
+    home: HOME_WORDS.has(lower),
+    visit: VISIT_VERBS.has(lower),
+    hyphen: word.includes('-'),
   };
   if (memo.size >= MAX_WORDS) memo.clear();
   memo.set(word, info);
   return info;
+}
+
+/** Ends in "'s" or "’s" after at least two letters ("Amanda's", "SMITH'S"; not "it's"). */
+function possessive(word: string): boolean {
+  const n = word.length;
+  if (n < 5) return false;
+  const q = word.charCodeAt(n - 2);
+  const s = word.charCodeAt(n - 1);
+  return (q === 39 || q === 0x2019) && (s === 115 || s === 83);
 }
 
 /**
@@ -226,7 +284,10 @@ function tokenize(text: string, dict: WordDictionary): Token[] {
   let mode: CaseMode = 'mixed';
   WORD.lastIndex = 0;
   for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    const word = m[0];
+    const poss = possessive(m[0]);
+    // A possessive is the name itself ("Amanda's daughter"): the word is looked up without its "'s",
+    // while the token keeps its whole extent so a span still covers "St. Mary's" to its end.
+    const word = poss ? m[0].slice(0, -2) : m[0];
     const start = m.index;
     if (start > lineEnd) {
       const lineStart = text.lastIndexOf('\n', start) + 1;
@@ -237,12 +298,13 @@ function tokenize(text: string, dict: WordDictionary): Token[] {
     const w = wordInfo(memo, word, dict);
     tokens.push({
       start,
-      end: start + word.length,
+      end: start + m[0].length,
       text: w.text,
       lower: w.lower,
       mode,
       cap: mode === 'mixed' && w.capShape,
       distinct: w.distinct,
+      poss,
       w,
     });
   }
@@ -367,7 +429,8 @@ function extendName(
   for (let k = 0; k < 3; k++) {
     const next = tokens[last + 1];
     const cur = tokens[last];
-    if (next === undefined || cur === undefined || !adjacent(text, cur, next)) break;
+    // "Bulgakov's Cautionary Tales": the name ends at its possessive.
+    if (next === undefined || cur === undefined || cur.poss || !adjacent(text, cur, next)) break;
     const after = tokens[last + 2];
     // A single capital is a middle initial only if a full stop or another name part follows.
     const initial =
@@ -388,15 +451,42 @@ function extendName(
     if (!(initial || (next.text.length > 1 && (continuation(next, cur) || strongNext)))) break;
     last++;
   }
-  for (let k = 0; k < 2; k++) {
+  for (let k = 0; k < 3; k++) {
     const prev = tokens[first - 1];
     const cur = tokens[first];
-    if (prev === undefined || cur === undefined || !adjacent(text, prev, cur)) break;
-    if (!((prev.w.first || (strong && prev.cap)) && continuation(prev, cur))) break;
+    if (prev === undefined || cur === undefined || prev.poss || !adjacent(text, prev, cur)) break;
+    // A middle initial before the surname ("Ravil G Yefimov") is taken with the given name before it.
+    const before = tokens[first - 2];
+    if (
+      prev.text.length === 1 &&
+      prev.mode === 'mixed' &&
+      prev.text !== prev.text.toLowerCase() &&
+      before !== undefined &&
+      adjacent(text, before, prev) &&
+      givenBefore(before, strong, dict) &&
+      continuation(before, prev)
+    ) {
+      first -= 2;
+      continue;
+    }
+    if (!(givenBefore(prev, strong, dict) && continuation(prev, cur))) break;
     first--;
   }
   return [first, last];
 }
+
+/**
+ * A word that may open a name found after it: a given name, any capitalised word after a strong
+ * cue, or a capitalised word in no dictionary ("Tomomi Nishiyama", "Satu Elomo"), which a
+ * sentence-initial English word ("The", "Unlike") never is.
+ */
+const givenBefore = (prev: Token, strong: boolean, dict: WordDictionary): boolean =>
+  prev.w.first ||
+  (prev.cap &&
+    (strong ||
+      prev.distinct ||
+      // Letters only: "I'm" is in no dictionary either.
+      (prev.text.length > 2 && /^\p{L}+$/u.test(prev.text) && dict.isUnknownWord(prev.lower))));
 
 const BLANK_LINE = 1;
 const COLON = 2;
@@ -477,7 +567,7 @@ const VISIT_VERBS: ReadonlySet<string> = new Set('called calls phoned visited vi
  * so even a name that is also a word ("bill") is taken. Initialisms ("MD called") are left out.
  */
 function nameBeforeVerb(text: string, t: Token, next: Token | undefined): boolean {
-  if (next === undefined || !VISIT_VERBS.has(next.lower) || isCommon(t) || isAcronym(t)) return false;
+  if (next === undefined || !next.w.visit || isCommon(t) || isAcronym(t)) return false;
   if (!blanks(text, t.end, next.start, 1, 2)) return false;
   if (next.lower === 'family') return (LAST_NAMES.has(t.lower) || t.distinct) && t.mode === next.mode;
   return t.w.first && t.text.length > 2;
@@ -559,7 +649,7 @@ function emitName(
   );
   const a = tokens[first];
   const b = tokens[last];
-  if (a !== undefined && b !== undefined) emit('NAME', a.start, b.end, rule);
+  if (a !== undefined && b !== undefined) emit('NAME', a.start, b.poss ? b.end - 2 : b.end, rule);
   return last;
 }
 
@@ -587,7 +677,7 @@ export function detectNames(text: string, report: Emit, dict: WordDictionary): v
     const cue = prev === undefined ? '' : prev.w.cue;
     const colon = (gapFlags & COLON) !== 0;
     let rule: string | undefined;
-    if (cue !== '' && (CUE_LAST_WORDS.has(cue) || colon))
+    if (cue !== '' && (prev?.w.cueLast === true || colon))
       rule = cuedRule(text, t, cue, colon, dict, tokens[i + 1]);
     if (rule !== undefined) {
       // found after a cue
@@ -602,7 +692,7 @@ export function detectNames(text: string, report: Emit, dict: WordDictionary): v
       else if (mayBracketRelation(text, t.end) && BRACKET_RELATION.test(text.slice(t.end, t.end + 40)))
         rule = 'name-relation';
     }
-    if (rule === undefined && t.text.includes('-')) hyphenRelation(t, dict, emit);
+    if (rule === undefined && t.w.hyphen) hyphenRelation(t, dict, emit);
     if (rule !== undefined) {
       i = emitName(text, tokens, i, rule, dict, emit);
       // "Suzette and Hank": a name-like word coordinated with a name is one too.
@@ -770,7 +860,7 @@ function detectSites(text: string, tokens: readonly Token[], emit: Emit, dict: W
     const abbr = t.w.abbr;
     const prev = tokens[i - 1];
     // Every cue ends in a preposition (or "@"): other words need no regex work.
-    const cued = prev !== undefined && (PLACE_PREPOSITIONS.has(prev.lower) || text[t.start - 2] === '@');
+    const cued = prev !== undefined && (prev.w.placePrep || text[t.start - 2] === '@');
     if (wardNumber(text, t, dict)) {
       emit('ADDRESS', t.start, t.end, 'site-ward');
       continue;
@@ -825,8 +915,7 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
     // "towson maryland's": a word in no dictionary right before a state name is its town.
     const st = tokens[i + 1];
     if (
-      st !== undefined &&
-      STATE_WORDS.has(st.lower.replace(/['’]s$/u, '')) &&
+      st?.w.state === true &&
       blanks(text, t.end, st.start, 1, 1) &&
       (t.mode !== 'mixed' || t.cap) &&
       repeatable(t, dict)
@@ -834,7 +923,7 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
       emit('ADDRESS', t.start, t.end, 'city-before-state');
     if (!t.w.place) {
       const p = tokens[i - 1];
-      if (p === undefined || !HOME_WORDS.has(p.lower)) continue;
+      if (p === undefined || !p.w.home) continue;
     }
     // Facility names: "Calvert Hospital", "KERNAN HOSP", "Sacred Heart Medical Center".
     if ((t.mode === 'mixed' ? FACILITY_WORD : FACILITY_WORD_STRICT).has(t.lower) && i > 0) {
@@ -892,8 +981,7 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
     // "lives in Hampton": a name-like word after a home cue.
     const prevWord = tokens[i - 1];
     if (
-      prevWord !== undefined &&
-      HOME_WORDS.has(prevWord.lower) &&
+      prevWord?.w.home === true &&
       (HOME_CUE.test(text.slice(Math.max(0, t.start - 50), t.start)) || placeArea(text, tokens, i, dict)) &&
       !isCommon(t) &&
       (t.mode !== 'mixed' || t.cap)
@@ -911,7 +999,8 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
       if (b !== undefined) emit('ADDRESS', t.start, b.end, 'place-home');
     }
     // Cities from the lexicon (one to three words); most words start no city name.
-    if (!CITY_FIRST_WORDS.has(t.lower.replace(/\.$/u, ''))) continue;
+    // A token never ends in a full stop (WORD ends in a letter), so its lower case is the key.
+    if (!CITY_FIRST_WORDS.has(t.lower)) continue;
     for (let n = 3; n >= 1; n--) {
       const last = tokens[i + n - 1];
       if (last === undefined) continue;

@@ -271,6 +271,12 @@ const STREET = new RegExp(
   `(?<![\\w/.-])\\d{1,6}[A-Za-z]?(?:-\\d{1,4})?(?:[ \\t]+\\d{1,5}(?=[ \\t]+\\p{Lu}))?\\s+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\\.?\\s+)?(?:(?:\\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'.-]{0,24})\\s+){1,3}(?:${SUFFIX_ALT})\\b\\.?(?:\\s+(?:[NSEW]|NE|NW|SE|SW)\\b\\.?)?${UNIT}`,
   'gu',
 );
+/**
+ * An intersection: "the corner of Kuusiku 7 and Alexander Flat". Both streets are taken up to the
+ * end of the clause; each side is bounded, so a failing match costs little.
+ */
+const CORNER =
+  /(?<!\w)(?:the[ \t]+)?corner[ \t]+of[ \t]+(?=[\p{Lu}\d]|[a-z]{1,3}\.[ \t])[^\n,;?!]{2,60}?[ \t]and[ \t]+[^\n,;?!()"]{2,60}?(?=[ \t]*(?:[,;?!)"\n]|\.(?:\s|$)|$))/giu;
 const PO_BOX = /(?<!\w)p\.?\s?o\.?\s*box\s*#?\s*\d{1,8}\b/giu;
 /** A unit designator on its own, as on the second line of a postal address ("Apt. 591", "Suite 501"). */
 const UNIT_ALONE =
@@ -296,10 +302,12 @@ const STREET_NUMBER_AFTER = new RegExp(
 );
 /**
  * A further line of a postal address block (city, region, country, postcode): a short line of
- * words and numbers with no sentence punctuation, starting with a capital or a postcode.
+ * words and numbers with no sentence punctuation, starting with a capital or a postcode. A line of
+ * one short lower-case word (a region code typed in lower case, an empty-field marker) is taken
+ * too, so the postcode line after it is still reached.
  */
 const ADDRESS_LINE =
-  /^[ \t>]*(,?[ \t]*(?:\p{Lu}[\p{L}'’.-]*|\d{3,6}(?:[ -][A-Z\d]{2,4})?)(?:[ \t,]+[\p{L}\d][\p{L}\d'’.-]*){0,4})[ \t]*,?[ \t]*$/u;
+  /^[ \t>]*(,?[ \t]*(?:\p{Lu}[\p{L}'’.-]*|\d{3,6}(?:[ -][A-Z\d]{2,4})?|\p{Ll}{2,3}(?=[ \t,]*$))(?:[ \t,]+[\p{L}\d][\p{L}\d'’.-]*){0,4})[ \t]*,?[ \t]*$/u;
 const ADDRESS_CUE =
   /(?:^|\n)[ \t>]*$|(?<!\w)(?:at|in|to|on|of|is|with|from|near|address)[ \t]*:?[ \t]*$|:[ \t]*\n?[ \t]*$/iu;
 /** The rest of an address on its line: ", Tallinn, Estonia", ", Grand-Leez, Belgium 18431". */
@@ -598,10 +606,33 @@ function addressBlock(text: string, start: number, end: number, emit: Emit): voi
   }
 }
 
+/** A second number right before a street line: a building or postcode ("86036 Rua do Arenque 1634"). */
+const NUMBER_BEFORE = /(?<![\w.,/-])\d{1,6}[ \t]+$/u;
+/** A street match that ends in its unit ("... Suite 215"): the town and country may follow on the line. */
+const ENDS_IN_UNIT =
+  /(?:Apt|APT|apt|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT)\.?[ \t]*#?[ \t]*[A-Za-z0-9-]{1,7}$/u;
+/** Capitalised or upper-case words after a unit on the same line: "Suite 215 NUNGATTA Australia". */
+const LINE_TAIL = /^(?:[ \t]+\p{Lu}[\p{L}'’.-]*){1,4}/u;
+
 /** Emits a street match, its tail on the line and the postal block around it. */
 function addressAt(text: string, emit: Emit, m: RegExpExecArray, rule: string): void {
-  const start = m.index ?? 0;
+  let start = m.index ?? 0;
   let end = start + m[0].length;
+  const lead = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 8), start));
+  if (lead !== null) start -= lead[0].length;
+  if (ENDS_IN_UNIT.test(m[0])) {
+    const tail = LINE_TAIL.exec(text.slice(end, end + 80));
+    if (tail !== null) {
+      // Up to a US state, which Safe Harbor keeps (as ADDRESS_TAIL below does).
+      let keep = 0;
+      for (const word of tail[0].split(/(?=[ \t]+\S)/u)) {
+        const w = word.trim();
+        if (STATE_CODES.has(w) || STATE_NAMES.some((n) => n === w)) break;
+        keep += word.length;
+      }
+      end += keep;
+    }
+  }
   if (text[end] === ',') {
     const tail = ADDRESS_TAIL.exec(text.slice(end, end + 120));
     // The tail stops before a US state: Safe Harbor keeps the state, and CITY_STATE_ZIP takes
@@ -648,6 +679,9 @@ function detectNumberedAddresses(text: string, emit: Emit): void {
       continue;
     addressAt(text, emit, m, 'street');
   }
+  if (/corner/iu.test(text))
+    for (let m = firstMatch(CORNER, text); m !== null; m = nextMatch(CORNER, text))
+      emit('ADDRESS', m.index, m.index + m[0].length, 'intersection');
   if (/box/iu.test(text))
     for (let m = firstMatch(PO_BOX, text); m !== null; m = nextMatch(PO_BOX, text))
       addressAt(text, emit, m, 'po-box');
