@@ -91,7 +91,7 @@ export const EMERGENCY_RESPONSES: Readonly<Record<RedFlagCategory, CategoryRespo
     text: 'Bleeding that will not stop, or vomiting or coughing up blood, is an emergency. Call 911 now. Press firmly on a bleeding wound with a clean cloth while you wait.',
     contacts: [CONTACTS.emergency],
   },
-  // 988 Suicide & Crisis Lifeline (SAMHSA); NIMH ASQ: any current thought of suicide gets a same-moment response.
+  // 988 Suicide & Crisis Lifeline (SAMHSA); NIMH ASQ — every current thought of suicide gets a same-moment response.
   'suicide-self-harm': {
     text: "I'm really sorry you're feeling this way, and I'm glad you told me. You can call or text 988, the Suicide & Crisis Lifeline, right now to talk with someone. If you are in immediate danger or have already hurt yourself, call 911.",
     contacts: [CONTACTS.crisis, CONTACTS.emergency],
@@ -116,7 +116,7 @@ export const EMERGENCY_RESPONSES: Readonly<Record<RedFlagCategory, CategoryRespo
     text: 'A sudden, severe headache, the worst you have ever had, can be a sign of bleeding in the brain. Call 911 now.',
     contacts: [CONTACTS.emergency],
   },
-  // AAP HealthyChildren "Fever and Your Baby": any fever in a baby under 3 months needs immediate care.
+  // AAP HealthyChildren "Fever and Your Baby" — every fever in a baby under 3 months needs immediate care.
   'infant-fever': {
     text: 'A fever in a baby younger than 3 months needs to be checked right away. Call 911 or go to the nearest emergency department now.',
     contacts: [CONTACTS.emergency],

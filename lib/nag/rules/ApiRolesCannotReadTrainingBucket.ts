@@ -172,7 +172,7 @@ function touchesBucket(resource: unknown, wall: TrainingWall): boolean {
   );
 }
 
-/** s3:Get*, s3:G*, s3:GetObject* and friends: any pattern that starts the s3:Get family. */
+/** s3:Get*, s3:G*, s3:GetObject* and friends, i.e. every pattern that starts the s3:Get family. */
 function isS3GetFamily(action: string): boolean {
   const a = action.toLowerCase();
   return a.startsWith('s3:get') || a === 's3:g*' || a === 's3:ge*';
