@@ -55,8 +55,14 @@ describe('hash chain', () => {
     const table = `audit-${randomUUID()}`;
     const { createApiTables } = await import('../lambdas/api');
     await createApiTables(dynamo.client, [table]);
-    const sink = new DynamoAuditSink({ client: dynamo.documentClient, tableName: table });
-    await Promise.all(Array.from({ length: 8 }, () => sink.append(event('p-1'))));
+    // One sink per writer, as separate Lambda containers would be: the conditional write (not the
+    // in-process queue) must keep the chain consecutive.
+    const sinks = Array.from(
+      { length: 8 },
+      () => new DynamoAuditSink({ client: dynamo.documentClient, tableName: table }),
+    );
+    await Promise.all(sinks.map((writer) => writer.append(event('p-1'))));
+    const sink = sinks[0]!;
     const chain = await sink.listForPatient('p-1');
     expect(chain.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     chain.forEach((e, i) => {

@@ -51,12 +51,20 @@ export interface DynamoAuditSinkOptions {
 }
 
 export class DynamoAuditSink implements AuditSink {
+  /**
+   * Appends to one chain from this process run one after another. The conditional write keeps the
+   * chain correct across processes (Lambda containers); queuing here keeps writers in the same
+   * process (the local server, a container's overlapping awaits) from racing each other into
+   * retries, which under CPU load could exhaust them.
+   */
+  readonly #chainTails = new Map<string, Promise<unknown>>();
+
   constructor(private readonly options: DynamoAuditSinkOptions) {}
 
   async append(event: AuditEvent): Promise<ChainedAuditEvent> {
     const chain = chainOf(event);
     try {
-      const stored = await this.appendToChain(chain, event);
+      const stored = await this.queued(chain, () => this.appendToChain(chain, event));
       if (this.options.firehose) {
         await this.options.firehose.client.send(
           new PutRecordCommand({
@@ -91,6 +99,21 @@ export class DynamoAuditSink implements AuditSink {
       throw new DependencyUnavailable('audit', 2, { cause: error });
     }
     return events;
+  }
+
+  private queued<T>(chain: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#chainTails.get(chain) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#chainTails.set(chain, tail);
+    // Forget the chain once nothing is queued behind this append (the map stays small).
+    void tail.then(() => {
+      if (this.#chainTails.get(chain) === tail) this.#chainTails.delete(chain);
+    });
+    return run;
   }
 
   private async appendToChain(chain: string, event: AuditEvent): Promise<ChainedAuditEvent> {
