@@ -9,19 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { RUNTIME_ENV } from '../../lib/contracts';
 import { NotFound } from '../core/errors';
 import { trainingRunKey } from '../core/training-run-record';
 import { documentClient } from './composition';
 import { type ApiOperation, defineOperation, type PluggableOperationId } from './operations';
-
-import {
-  StartTrainingRunBody,
-  type TrainingRun,
-  TrainingRunParams,
-  TrainingRunSchema,
-} from './training-run-schemas';
+import { GET_TRAINING_RUN, START_TRAINING_RUN } from './pluggable-contracts';
+import { type TrainingRun, TrainingRunSchema } from './training-run-schemas';
 
 export {
   StartTrainingRunBody,
@@ -55,12 +49,7 @@ export function trainingRunOperations(
 ): Partial<Record<PluggableOperationId, ApiOperation>> {
   return {
     startTrainingRun: defineOperation({
-      operationId: 'startTrainingRun',
-      params: z.object({}),
-      query: z.object({}),
-      body: StartTrainingRunBody,
-      response: TrainingRunSchema,
-      successStatus: 201,
+      ...START_TRAINING_RUN,
       run: async (_services, _input, ctx) => {
         const runId = (deps.newRunId ?? defaultRunId)(ctx.now);
         const run: TrainingRun = {
@@ -79,10 +68,7 @@ export function trainingRunOperations(
       },
     }),
     getTrainingRun: defineOperation({
-      operationId: 'getTrainingRun',
-      params: TrainingRunParams,
-      query: z.object({}),
-      response: TrainingRunSchema,
+      ...GET_TRAINING_RUN,
       run: async (_services, { params }) => {
         const run = await deps.store.get(params.runId);
         if (!run) throw new NotFound('TrainingRun');

@@ -5,10 +5,9 @@
  */
 import { type ApiServices } from '../api/composition';
 import { type ApiOperation, defineOperation, type PluggableOperationId } from '../api/operations';
-import { NoParams, NoQuery, PatientParams } from '../api/schemas';
+import { DRAFT_PATIENT_SUMMARY, SEND_CHAT_MESSAGE } from '../api/pluggable-contracts';
 import { type AssistantDependencies, AssistantService } from './assistant-service';
-import { SummaryDraftBody, SummaryDraftResponse, SummaryDraftService } from './summary-draft-service';
-import { ChatMessageBody, ChatMessageResponse } from './types';
+import { SummaryDraftService } from './summary-draft-service';
 
 export type AssistantOperations = Required<
   Pick<Record<PluggableOperationId, ApiOperation>, 'sendChatMessage' | 'draftPatientSummary'>
@@ -29,20 +28,11 @@ export function createAssistantOperations(deps: AssistantDependencies): Assistan
 
   return {
     sendChatMessage: defineOperation({
-      operationId: 'sendChatMessage',
-      params: NoParams,
-      query: NoQuery,
-      body: ChatMessageBody,
-      response: ChatMessageResponse,
-      successStatus: 201,
+      ...SEND_CHAT_MESSAGE,
       run: (services, { body }, context) => assistantFor(services).chat(context, body),
     }),
     draftPatientSummary: defineOperation({
-      operationId: 'draftPatientSummary',
-      params: PatientParams,
-      query: NoQuery,
-      body: SummaryDraftBody,
-      response: SummaryDraftResponse,
+      ...DRAFT_PATIENT_SUMMARY,
       run: (services, { params, body }, context) =>
         drafts.draft(context, services.policy, params.patientId, body.windowDays),
     }),
