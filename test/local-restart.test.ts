@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_TABLES } from '../lambdas/local/dynamodb';
 import { startLocalPortal } from '../lambdas/local/portal';
+import { DEMO, startPortalForTest } from './helpers/local-portal';
 
 /** `npm start` again: FHIR is reseeded with every slot free, so the booking ledger starts over too. */
 describe('restarting local mode', () => {
@@ -33,6 +34,31 @@ describe('restarting local mode', () => {
       expect(run.Item).toMatchObject({ status: 'published' });
     } finally {
       await second.close();
+    }
+  });
+});
+
+/** Ctrl-C, or a test's teardown, right after a training run was started. */
+describe('closing local mode', () => {
+  it('lets a training run it already answered 201 for finish before the store closes', async () => {
+    const harness = await startPortalForTest();
+    try {
+      const started = await harness.send(
+        { method: 'POST', path: '/v1/admin/training-runs', body: {} },
+        harness.tokens[DEMO.admin]?.accessToken,
+      );
+      expect(started.status).toBe(201);
+      const { runId } = started.body as { runId: string };
+
+      await harness.portal.close();
+
+      const ended = harness.logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(ended).toContainEqual(expect.objectContaining({ message: 'local training run ended', runId }));
+      expect(ended).not.toContainEqual(expect.objectContaining({ message: 'local training run crashed' }));
+      // The raw export is removed when the run ends, so it is gone once close() returns.
+      expect(existsSync(join(harness.portal.paths.root, 'training-runs', runId, 'export-input'))).toBe(false);
+    } finally {
+      rmSync(harness.portal.paths.root, { recursive: true, force: true });
     }
   });
 });

@@ -25,6 +25,7 @@ import { loadOrCreateSigningKey } from './identity/signing-key';
 import { TokenIssuer } from './identity/token-issuer';
 import { LocalUserDirectory } from './identity/user-directory';
 import { LocalUserStore } from './identity/user-store';
+import { InFlightWork } from './in-flight-work';
 import { type LocalLog, silentLog } from './log';
 import { ensureLocalDirs, type LocalPaths, type LocalRuntimeInfo, localPaths } from './paths';
 import { seedFhirStore } from './seed/seed-store';
@@ -95,6 +96,7 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
     const tokenIssuer = new TokenIssuer(signingKey);
 
     const apiLogger = apiLoggerOver(log);
+    const inFlight = new InFlightWork();
     const localPorts: ApiPorts = {
       fhir,
       audit: new DynamoAuditSink({ client: dynamo.documentClient, tableName: LOCAL_TABLES.auditIndex }),
@@ -121,6 +123,7 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
           appState,
           workRoot: join(paths.root, 'training-runs'),
           logger: apiLogger,
+          background: inFlight,
         }),
       },
     });
@@ -132,6 +135,7 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
       jwks: signingKey.jwks,
       log,
       corsOrigins: options.corsOrigins ?? [],
+      inFlight,
     });
     const port = await listen(server, options.port ?? DEFAULT_LOCAL_PORT);
     const baseUrl = `http://${LOCAL_HOST}:${port}`;
@@ -152,6 +156,10 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
       close: async () => {
         rmSync(paths.runtimeFile, { force: true });
         await closeServer(server);
+        // Requests already being served and training runs already started still write to the
+        // store: it closes after them.
+        if (inFlight.size > 0) log('waiting for work in flight', { pending: inFlight.size });
+        await inFlight.settled();
         await dynamo.close();
       },
     };

@@ -10,6 +10,7 @@ import { detectPhi, redactPhi } from '../phi';
 import { DynamoRunStatusRecorder } from '../pipeline/aws-adapters';
 import { LocalKeyFile } from '../pipeline/local-adapters';
 import { runLocalPipeline } from '../pipeline/local-run';
+import type { InFlightWork } from './in-flight-work';
 
 /** What a HealthLake $export of the local store would contain. */
 const EXPORTED_TYPES = [
@@ -31,6 +32,8 @@ export interface LocalTrainingRunOptions {
   readonly workRoot: string;
   readonly logger: ApiLogger;
   readonly kAnonymity?: number;
+  /** Where background runs are followed, so closing the portal waits for them. */
+  readonly background?: InFlightWork;
 }
 
 /**
@@ -56,7 +59,7 @@ class LocalPipelineStarter implements TrainingRunStarter {
     }
     const runs = new DynamoRunStatusRecorder(this.options.appState.client, this.options.appState.tableName);
     // Not awaited: the API answers 201 "started" as Step Functions' StartExecution does.
-    void runLocalPipeline({
+    const run = runLocalPipeline({
       inDir,
       outDir: join(runRoot, 'dataset'),
       workDir: join(runRoot, 'work'),
@@ -85,6 +88,7 @@ class LocalPipelineStarter implements TrainingRunStarter {
           .catch(() => undefined);
         await rm(inDir, { recursive: true, force: true });
       });
+    this.options.background?.track(run);
   }
 }
 

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { preflightHeaders } from '../../api/http';
 import { ROUTES, type RouteSpec } from '../../api/route-table';
 import type { LocalAuthEndpoints } from '../identity/auth-endpoints';
+import type { InFlightWork } from '../in-flight-work';
 import { type LocalLog, silentLog } from '../log';
 import { type LocalCognitoAuthorizer, renderClaimsLikeApiGateway } from './authorizer';
 import { securityHeaders, sendJson, sendProblem } from './problem';
@@ -31,6 +32,8 @@ export interface LocalGatewayOptions {
   readonly bodyLimitBytes?: number;
   /** Origins answered in CORS preflights, as the deployed API's mock OPTIONS integration does. */
   readonly corsOrigins?: readonly string[];
+  /** Follows requests being served, so closing the portal waits for their writes. */
+  readonly inFlight?: InFlightWork;
 }
 
 type BodyRead = { readonly kind: 'ok'; readonly body: Buffer } | { readonly kind: 'too-large' };
@@ -151,7 +154,7 @@ export function createLocalGateway(options: LocalGatewayOptions): Server {
 
   return createServer((req, res) => {
     const requestId = randomUUID();
-    serve(req, res, requestId)
+    const served = serve(req, res, requestId)
       .then((operation) => {
         log('request', { requestId, method: req.method ?? '', operation, status: res.statusCode });
       })
@@ -167,6 +170,7 @@ export function createLocalGateway(options: LocalGatewayOptions): Server {
           res.destroy();
         }
       });
+    options.inFlight?.track(served);
   });
 }
 
