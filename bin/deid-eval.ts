@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { type DetectOptions, detectPhi, type PhiSpan } from '../lambdas/phi';
+import { STATE_CODES, STATE_NAMES } from '../lambdas/phi/lexicon';
 
 interface GoldSpan {
   readonly start: number;
@@ -47,6 +48,15 @@ interface Counts {
 }
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
+
+/**
+ * A gold span that is a state and nothing more ("lives in DC"): Safe Harbor keeps states, and HIPAA's
+ * "State" (45 CFR 160.103) includes the District of Columbia and the territories.
+ */
+const STATE_TEXT = new RegExp(
+  `^(?:${[...STATE_CODES, ...STATE_NAMES, 'D\\.C\\.', 'District of Columbia', 'Guam'].join('|')})$`,
+  'iu',
+);
 
 function loadPhysionet(textPath: string, phrasePath: string): Doc[] {
   const raw = readFileSync(textPath, 'utf8');
@@ -174,8 +184,9 @@ function main(argv: readonly string[]): void {
         options: { bareYears: true },
       },
       {
-        name: 'Safe Harbor (clinician names and bare years not scored)',
+        name: 'Safe Harbor (clinician names, bare years and states not scored)',
         ignored: new Set(['HCPName', 'DateYear']),
+        ignoreText: STATE_TEXT,
         options: {},
       },
     ];

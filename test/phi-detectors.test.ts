@@ -381,3 +381,46 @@ describe('street addresses: leading numbers, unit tails and intersections', () =
     expect(found(text).map(([, v]) => v)).toContain('40512');
   });
 });
+
+describe('names and places found from their surroundings', () => {
+  it.each([
+    // A cue vouches for a surname written in capitals after the given name.
+    ['Guardian: Niece, Henrietta QUILLBY, lives nearby.', 'NAME', 'Henrietta QUILLBY'],
+    // An appositive given name after a relation word, though "Al" is also an abbreviation.
+    ['Family: Brother, Al, was updated by phone.', 'NAME', 'Al'],
+    // A contact-list entry: two name-like words, then a phone number.
+    ['Very devoted family. Zorvene Taquesh cell# 410-555-0188 after six.', 'NAME', 'Zorvene Taquesh'],
+    // A relation word ending the sentence before the names.
+    ['acts as his health care proxys. suzette and hank visit daily', 'NAME', 'suzette'],
+    // The move's means between the verb and the site.
+    ['pt transferred via ambulance to quarvell-adventist rehab at noon', 'ADDRESS', 'quarvell-adventist'],
+    // A site named once with its head word is the same site without it.
+    ['Sent to Dunmore Pellow EW first. Later went to Dunmore Pellow hosp. for rx', 'ADDRESS', 'Dunmore Pellow'],
+    // A saint's name in capitals, and a saint's initial.
+    ['TO GO TO ST. AGNES ON TUESDAY PER CASE WORKER', 'ADDRESS', 'ST. AGNES'],
+    ['Social: had a bed @ St B. pending rescreen.', 'ADDRESS', 'St B'],
+    // A metro area, a facility named after its city, and a part of a state.
+    ['MedFlight from Greater Boston for work-up.', 'ADDRESS', 'Greater Boston'],
+    ['P: TRANSFER TO DENVER REHAB IN AM', 'ADDRESS', 'DENVER REHAB'],
+    ['FAMILY ARRIVED FROM THE EASTERN SHORE OVERNIGHT', 'ADDRESS', 'EASTERN SHORE'],
+    ['Daughter lives in Southern Maryland.', 'ADDRESS', 'Southern Maryland'],
+  ] as const)('in %j finds %s %j', (text, type, value) => {
+    expect(found(text)).toContainEqual([type, value]);
+  });
+
+  it('finds the whole range of days in a day-first date', () => {
+    expect(found('nursing progress note 1->2 nov, 96 1900 - 0700')).toContainEqual(['DATE', '1->2 nov, 96']);
+  });
+
+  it.each([
+    // After a full stop a relation cue takes only a word from the name lists.
+    'Eating poorly, tries with wife. Insulin gtt titrated per protocol.',
+    // A capitalised pair before a number that is no phone number.
+    'Blood Bank 2 units ready.',
+    // An English word after a compass word, and ST elevation in capitals.
+    'Western blot negative. NEW ST. DEPRESSION IN V4',
+  ])('adds no name or place in %j', (text) => {
+    expect(typesOf(text)).not.toContain('NAME');
+    expect(typesOf(text)).not.toContain('ADDRESS');
+  });
+});

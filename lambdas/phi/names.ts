@@ -106,7 +106,7 @@ const CREDENTIAL =
 const TITLE =
   /(?:\b(?:[Mm][Rr][Ss]?|[Mm]x|[Mm]iss|[Dd][Rr][Ss]?|[Dd]octor|[Pp]rof|[Pp]rofessor|[Rr]ev|[Rr]everend|[Ff]r|[Aa]tty|[Jj]udge|[Ss]gt|[Cc]apt|[Oo]fficer|MISS|DOCTOR|Ms)\.?[ \t]{1,3}|\bMS\.[ \t]{1,3}(?=\p{Lu}))$/u;
 const RELATION =
-  /(?<!\w)(?:wife|husband|son|sons|daughter|daughters|dtr|mother|mom|father|dad|brother|bro|sister|sis|sibling|spouse|partner|fianc[eé]e?|girlfriend|boyfriend|friend|neighbou?r|niece|nephew|cousin|aunt|uncle|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|grandchild|stepson|stepdaughter|guardian|hcp|proxy|poa|caregiver|roommate|nok|next\s+of\s+kin|health\s*care\s+proxy|sitter|companion)(?:'s)?\s*(?:,\s*|\(\s*|-{1,3}\s*)?(?:(?:named|is|was|name\s+is|called)\s+)?$/iu;
+  /(?<!\w)(?:wife|husband|son|sons|daughter|daughters|dtr|mother|mom|father|dad|brother|bro|sister|sis|sibling|spouse|partner|fianc[eé]e?|girlfriend|boyfriend|friend|neighbou?r|niece|nephew|cousin|aunt|uncle|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|grandchild|stepson|stepdaughter|guardian|hcp|prox(?:y|ys|ies)|poa|caregiver|roommate|nok|next\s+of\s+kin|health\s*care\s+proxy|sitter|companion)(?:'s)?\s*(?:,\s*|\(\s*|-{1,3}\s*|\.[ \t]+)?(?:(?:named|is|was|name\s+is|called)\s+)?$/iu;
 const LABEL =
   /(?<!\w)(?:name|patient\s+name|pt\s+name|signed|signature|electronically\s+signed\s+by|e-?signed\s+by|dictated\s+by|transcribed\s+by|attending|pcp|provider|physician|author|cc|contact|emergency\s+contact|surgeon|referring(?:\s+physician)?|resident|intern|fellow|nurse|rn|np|pa|case\s+manager|social\s+worker|sw|chaplain|interpreter|therapist|pharmacist|dietitian)\s*:\s*$/iu;
 const VERBAL_CUE =
@@ -115,6 +115,21 @@ const VERBAL_CUE =
 const HOME_CUE =
   /(?<!\w)(?:(?:lives|living|resides|residing|resident|native|born|moved|relocated|home|house|grew\s+up|raised)\s+(?:in|of|to|from)|(?:lives|living|resides|residing)(?:[ \t]+[\p{L}']+){1,5}?[ \t]+in)[ \t]+$/iu;
 /** Religious and civic stems of US hospital names: "Holy Cross", "Sacred Heart", "St. Agnes". */
+/** "St A.": a saint's initial, capital and full stop, as a hospital's short name. */
+const abbreviatedSaint = (text: string, next: Token | undefined): boolean =>
+  next !== undefined &&
+  next.text.length === 1 &&
+  next.text !== next.text.toLowerCase() &&
+  text.charCodeAt(next.end) === 46;
+
+/**
+ * Parts of a state ("Eastern Shore", "Southern Maryland", "Upstate New York") are geographic
+ * subdivisions smaller than a state, which Safe Harbor removes though it keeps the state itself.
+ */
+const REGION_HEAD: ReadonlySet<string> = new Set(
+  'northern southern eastern western central upstate downstate north south east west'.split(' '),
+);
+const REGION_TAIL: ReadonlySet<string> = new Set(['shore', 'jersey', 'panhandle', 'new']);
 const FACILITY_STEM: ReadonlySet<string> = new Set(['holy', 'sacred', 'good', 'saint', 'st', 'mercy', 'our']);
 const CUE =
   /(?<!\w)(?:seen\s+by|evaluated\s+by|examined\s+by|followed\s+by|referred\s+by|covered\s+by|discussed\s+with|spoke\s+(?:with|to)|talked\s+(?:with|to)|d\/w|paged|called|consulted|attending|pcp|resident|intern|fellow|covering|surgeon|cardiologist|oncologist|nephrologist|neurologist|pulmonologist|physician|provider|nurse|patient|cc|thanks|thank\s+you|dear|hello|hi|name\s+is|(?:first|last|full|sur)?name\s*\?|call(?:s|ed)?\s+me|says|directed\s+by|written\s+by|produced\s+by|producer)[ \t]*[:,]?[ \t]*$/iu;
@@ -157,7 +172,7 @@ const RELATION_WORDS =
   set(`wife husband son sons daughter daughters dtr mother mom father dad brother bro sister sis
   sibling spouse partner fiance fiancee fiancé fiancée girlfriend boyfriend friend neighbor neighbour niece nephew
   cousin aunt uncle grandson granddaughter grandmother grandfather grandma grandpa grandchild stepson stepdaughter
-  guardian hcp proxy poa caregiver roommate nok kin sitter companion named is was called`);
+  guardian hcp proxy proxys proxies poa caregiver roommate nok kin sitter companion named is was called`);
 const VERBAL_WORDS = set('with to w for page paged called by');
 const CUE_WORDS =
   set(`by with to w paged called consulted attending pcp resident intern fellow covering surgeon
@@ -247,7 +262,11 @@ function wordInfo(memo: Map<string, WordInfo>, word: string, dict: WordDictionar
     capShape: first !== first.toLowerCase() && rest !== rest.toUpperCase(),
     cue,
     abbr: HOSPITAL_ABBR.test(word),
-    place: FACILITY_WORD.has(lower) || FACILITY_STEM.has(lower) || CITY_FIRST_WORDS.has(lower),
+    place:
+      FACILITY_WORD.has(lower) ||
+      FACILITY_STEM.has(lower) ||
+      CITY_FIRST_WORDS.has(lower) ||
+      REGION_HEAD.has(lower),
     state,
     cueLast: CUE_LAST_WORDS.has(cue),
     placePrep: PLACE_PREPOSITIONS.has(lower),
@@ -342,6 +361,13 @@ function relationName(t: Token, dict: WordDictionary): boolean {
   );
 }
 
+/**
+ * "Son, Ed, was updated": a capitalised given name set off by commas right after a relation word is
+ * that relative's name even when it is also an abbreviation ("Ed", "Al", "Pat").
+ */
+const appositiveGivenName = (text: string, t: Token): boolean =>
+  t.cap && t.w.first && text.charCodeAt(t.end) === 44 && text.charCodeAt(t.start - 2) === 44;
+
 /** A word taken as a name after a weaker clinical cue ("seen by", "per", "discussed with"). */
 function cueName(t: Token): boolean {
   if (isCommon(t) || isAcronym(t)) return false;
@@ -423,6 +449,7 @@ function extendName(
   i: number,
   strong: boolean,
   dict: WordDictionary,
+  cued = strong,
 ): [number, number] {
   let first = i;
   let last = i;
@@ -448,7 +475,17 @@ function extendName(
       cur.w.acro &&
       strongName(next) &&
       (dict === NO_DICTIONARY || isLexiconName(next) || dict.isUnknownWord(next.lower));
-    if (!(initial || (next.text.length > 1 && (continuation(next, cur) || strongNext)))) break;
+    // "Patricia WAITE": on a mixed-case line a surname written in capitals after a given name.
+    const capitalSurname =
+      next.mode === 'mixed' &&
+      cur.cap &&
+      isLexiconName(cur) &&
+      next.w.acro &&
+      next.text.length >= 3 &&
+      !isCommon(next) &&
+      (cued || isLexiconName(next) || dict.isUnknownWord(next.lower));
+    if (!(initial || (next.text.length > 1 && (continuation(next, cur) || strongNext || capitalSurname))))
+      break;
     last++;
   }
   for (let k = 0; k < 3; k++) {
@@ -517,14 +554,15 @@ function cuedRule(
 ): string | undefined {
   const title = TITLE_WORDS.has(cue) && (strongName(t) || titleInitial(text, t, next));
   const label = colon && strongName(t);
-  const relation = RELATION_WORDS.has(cue) && relationName(t, dict);
+  const relation = RELATION_WORDS.has(cue) && (relationName(t, dict) || appositiveGivenName(text, t));
   const verbal = VERBAL_WORDS.has(cue) && verbalCueName(t);
   const cued = CUE_WORDS.has(cue) && cueName(t);
   if (!(title || label || relation || verbal || cued)) return undefined;
   const before = text.slice(Math.max(0, t.start - 40), t.start);
   if (title && (TITLE.test(before) || mentalStatusTitle(before, t))) return 'name-title';
   if (label && LABEL.test(before)) return 'name-label';
-  if (relation && RELATION.test(before) && !relationAcrossLine(before, t)) return 'name-relation';
+  if (relation && RELATION.test(before) && !relationAcrossLine(before, t) && !sentenceStart(before, t))
+    return 'name-relation';
   if (verbal && VERBAL_CUE.test(before)) return 'name-verbal-cue';
   if (cued && CUE.test(before)) return 'name-cue';
   return undefined;
@@ -554,6 +592,13 @@ function mentalStatusTitle(before: string, t: Token): boolean {
   return t.distinct || (t.text.length === 1 && t.text !== t.text.toLowerCase());
 }
 
+/**
+ * After a full stop ("health care proxys. suzette and hank") a new sentence may start with any
+ * capitalised word ("wife. Insulin gtt"): there only a word from the name lists is taken.
+ */
+const sentenceStart = (before: string, t: Token): boolean =>
+  before.charCodeAt(before.length - 1) !== 46 && /\.[ \t]+$/u.test(before) && !isLexiconName(t);
+
 /** Only a name the relation word's own line names is taken on the word-list evidence alone. */
 const relationAcrossLine = (before: string, t: Token): boolean =>
   !t.cap && !t.w.lexName && /\n[^\p{L}]*$/u.test(before);
@@ -571,6 +616,24 @@ function nameBeforeVerb(text: string, t: Token, next: Token | undefined): boolea
   if (!blanks(text, t.end, next.start, 1, 2)) return false;
   if (next.lower === 'family') return (LAST_NAMES.has(t.lower) || t.distinct) && t.mode === next.mode;
   return t.w.first && t.text.length > 2;
+}
+
+/** A phone number, labelled or not, right after a contact's name ("Lopie Certusi cell# 410-322-1419"). */
+const PHONE_AFTER_NAME =
+  /^[ \t]*[,:-]?[ \t]*(?:\(?(?:cell|home|work|mobile|mob|phone|ph|tel|pager|beeper)\)?[ \t]*(?:#|:|no\.?|number)?[ \t]*:?[ \t]*)?\(?\d{3}\)?[ \t.-]?\d{3}[ \t.-]?\d{4}\b/iu;
+
+/**
+ * Two capitalised words that are names or in no dictionary, then a phone number: a contact list
+ * entry. Both words must pass (a "Call Center 410-..." line has English words).
+ */
+function nameBeforePhone(text: string, tokens: readonly Token[], i: number, dict: WordDictionary): boolean {
+  const t = tokens[i];
+  const next = tokens[i + 1];
+  if (t === undefined || next === undefined || !t.cap || !next.cap) return false;
+  const nameLike = (x: Token): boolean =>
+    !isCommon(x) && !x.w.ambiguous && (isLexiconName(x) || dict.isUnknownWord(x.lower));
+  if (!nameLike(t) || !nameLike(next) || !blanks(text, t.end, next.start, 1, 1)) return false;
+  return PHONE_AFTER_NAME.test(text.slice(next.end, next.end + 40));
 }
 
 /** Relation words a hyphen may join to a name in one token ("DAUGHTER-KRISSY"). */
@@ -646,6 +709,8 @@ function emitName(
     i,
     rule === 'name-title' || rule === 'name-label' || rule === 'name-credential',
     dict,
+    // A cue vouches for the name, and so for a surname in capitals after its given name.
+    rule !== 'name-lexicon' && rule !== 'name-pair' && rule !== 'name-before-verb',
   );
   const a = tokens[first];
   const b = tokens[last];
@@ -684,6 +749,7 @@ export function detectNames(text: string, report: Emit, dict: WordDictionary): v
     } else if (lexiconName(t)) rule = 'name-lexicon';
     else if (namePair(text, tokens, i)) rule = 'name-pair';
     else if (nameBeforeVerb(text, t, tokens[i + 1])) rule = 'name-before-verb';
+    else if (nameBeforePhone(text, tokens, i, dict)) rule = 'name-contact';
     else if (t.cap && !isCommon(t)) {
       // "Smith, MD" / "J. Smith RN": a capitalised word right before a credential.
       if (mayCredential(text, t.end) && CREDENTIAL.test(text.slice(t.end, t.end + 12)))
@@ -767,6 +833,7 @@ function repeatNames(
   found.sort((a, b) => a.start - b.start);
   const words = new Map<string, PhiType>();
   const nameEnds = new Set<number>();
+  const siteTokens = new Map<Found, number[]>();
   let f = 0;
   const covered: boolean[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -780,12 +847,25 @@ function repeatNames(
       inside = true;
       if (repeatable(t, dict) && !words.has(t.lower)) words.set(t.lower, span.type);
       if (span.type === 'NAME' && span.end === t.end) nameEnds.add(i);
+      if (span.type === 'ADDRESS') {
+        const at = siteTokens.get(span);
+        if (at === undefined) siteTokens.set(span, [i]);
+        else at.push(i);
+      }
     }
     covered.push(inside);
   }
+  const phrases = sitePhrases(tokens, siteTokens);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t === undefined || covered[i] === true) continue;
+    const phraseEnd = repeatedPhrase(text, tokens, i, phrases.get(t.lower), covered);
+    if (phraseEnd > i) {
+      const b = tokens[phraseEnd];
+      if (b !== undefined) emit('ADDRESS', t.start, b.end, 'site-repeat');
+      i = phraseEnd;
+      continue;
+    }
     const type = words.get(t.lower);
     if (type !== undefined) {
       emit(type, t.start, t.end, type === 'NAME' ? 'name-repeat' : 'site-repeat');
@@ -804,9 +884,53 @@ function repeatNames(
   }
 }
 
+/**
+ * The names of sites found in this text, two words or more without their head word ("Warren Grant"
+ * of "Warren Grant hosp."), keyed by first word: the same words elsewhere in the text name the same
+ * site even where no cue or head word does ("sent to Warren Grant EW").
+ */
+function sitePhrases(
+  tokens: readonly Token[],
+  siteTokens: ReadonlyMap<Found, number[]>,
+): Map<string, string[][]> {
+  const phrases = new Map<string, string[][]>();
+  for (const indices of siteTokens.values()) {
+    const words = indices.map((k) => tokens[k]?.lower ?? '');
+    while (words.length > 0 && FACILITY_WORD.has(words[words.length - 1] ?? '')) words.pop();
+    if (words.length < 2 || words.some((w) => COMMON_WORDS.has(w) || CLINICAL_WORDS.has(w))) continue;
+    const first = words[0] ?? '';
+    const list = phrases.get(first);
+    if (list === undefined) phrases.set(first, [words]);
+    else list.push(words);
+  }
+  return phrases;
+}
+
+/** The last index of a known site phrase starting at tokens[i] (uncovered, blank-separated), or -1. */
+function repeatedPhrase(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  candidates: readonly string[][] | undefined,
+  covered: readonly boolean[],
+): number {
+  if (candidates === undefined) return -1;
+  for (const words of candidates) {
+    let k = 1;
+    for (; k < words.length; k++) {
+      const prev = tokens[i + k - 1];
+      const cur = tokens[i + k];
+      if (prev === undefined || cur === undefined || cur.lower !== words[k] || covered[i + k] === true) break;
+      if (!blanks(text, prev.end, cur.start, 1, 2)) break;
+    }
+    if (k === words.length) return i + k - 1;
+  }
+  return -1;
+}
+
 /** A move between care sites: the next unusual word names the site ("transferred to Kessler"). */
 const MOTION_CUE =
-  /(?<!\w)(?:transferr?ed|transfer|trans|admitted|admit|adm|readmitted|sent|taken|brought|referred|came|went|go|going|arrived|returned|accepted|discharged|d\/c'?d?|dc'?d|presented|seen|followed|vacation|church|resides?|lives?|living|bed)\s+(?:in\s+|back\s+|over\s+)?(?:to|into|from|at|in|on|@)\s+(?:the\s+)?$/iu;
+  /(?<!\w)(?:transferr?ed|transfer|trans|admitted|admit|adm|readmitted|sent|taken|brought|referred|came|went|go|going|arrived|returned|accepted|discharged|d\/c'?d?|dc'?d|presented|seen|followed|vacation|church|resides?|lives?|living|bed)\s+(?:(?:via|by)\s+(?:ambulance|medflight|helicopter|ems|car|taxi)\s+)?(?:in\s+|back\s+|over\s+)?(?:to|into|from|at|in|on|@)\s+(?:the\s+)?$/iu;
 const WEAK_PLACE_CUE = /(?:(?<!\w)(?:at|from|to|in|into)|@)\s+(?:the\s+)?$/iu;
 /** "seen by XGH": after "by" only a hospital initialism is a site ("by Liver team" is a service). */
 const BY_CUE = /(?<!\w)by\s+$/iu;
@@ -925,6 +1049,21 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
       const p = tokens[i - 1];
       if (p === undefined || !p.w.home) continue;
     }
+    const region = REGION_HEAD.has(t.lower) ? tokens[i + 1] : undefined;
+    if (
+      region !== undefined &&
+      (region.w.state || REGION_TAIL.has(region.lower)) &&
+      blanks(text, t.end, region.start, 1, 1) &&
+      (t.mode !== 'mixed' || (t.cap && region.cap))
+    ) {
+      // "Upstate New York": the state's second word goes too.
+      const tail = region.lower === 'new' ? tokens[i + 2] : region;
+      if (tail !== undefined && (tail === region || STATE_WORDS.has(`new ${tail.lower}`))) {
+        emit('ADDRESS', t.start, tail.end, 'region');
+        i = tail === region ? i + 1 : i + 2;
+        continue;
+      }
+    }
     // Facility names: "Calvert Hospital", "KERNAN HOSP", "Sacred Heart Medical Center".
     if ((t.mode === 'mixed' ? FACILITY_WORD : FACILITY_WORD_STRICT).has(t.lower) && i > 0) {
       let first = i;
@@ -960,6 +1099,10 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
         const next = tokens[last + 1];
         const cur = tokens[last];
         if (next === undefined || cur === undefined || !/^\.?[ \t]{1,2}$/u.test(gap(text, cur, next))) break;
+        if (k === 0 && t.mode === 'mixed' && t.lower === 'st' && abbreviatedSaint(text, next)) {
+          last++;
+          break;
+        }
         // A lower-case head word still belongs to it ("Sacred Heart memorial").
         if (isCommon(next) || (next.mode === 'mixed' && !next.cap && t.cap && !FACILITY_WORD.has(next.lower)))
           break;
@@ -968,11 +1111,12 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
       const b = tokens[last];
       // "St" alone is also ST elevation: it needs a capitalised word after it on a mixed-case line.
       const isSt = /^(?:st|saint|our|good|mercy)$/iu.test(t.text);
-      if (
-        b !== undefined &&
-        last > i &&
-        (!isSt || (t.mode === 'mixed' && t.cap && tokens[i + 1]?.cap === true))
-      ) {
+      // In capitals, "ST." then a given name is a saint ("TO GO TO ST. MARY"), not ST elevation.
+      const saint =
+        t.mode === 'mixed'
+          ? t.cap && (tokens[i + 1]?.cap === true || abbreviatedSaint(text, tokens[i + 1]))
+          : t.lower === 'st' && text.charCodeAt(t.end) === 46 && tokens[i + 1]?.w.lexName === true;
+      if (b !== undefined && last > i && (!isSt || saint)) {
         emit('ADDRESS', t.start, b.end, 'facility-stem');
         i = last;
         continue;
@@ -1013,7 +1157,20 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
       if (t.mode === 'lower' || AMBIGUOUS_CITIES.has(key)) {
         if (!PLACE_CUE.test(text.slice(Math.max(0, t.start - 30), t.start))) continue;
       }
-      emit('ADDRESS', t.start, last.end, 'city');
+      // "Greater Baltimore": the metro area's name is the city's.
+      const greater = tokens[i - 1];
+      const from =
+        greater !== undefined && greater.lower === 'greater' && blanks(text, greater.end, t.start, 1, 1)
+          ? greater.start
+          : t.start;
+      // "BALTIMORE REHAB": a facility named after its city goes with its head word, as facility
+      // names do (the facility rule above needs more than a city on single-case lines).
+      const head = tokens[i + n];
+      const to =
+        head !== undefined && FACILITY_WORD.has(head.lower) && blanks(text, last.end, head.start, 1, 1)
+          ? head.end
+          : last.end;
+      emit('ADDRESS', from, to, 'city');
       i += n - 1;
       break;
     }

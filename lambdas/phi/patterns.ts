@@ -58,9 +58,9 @@ const MONTH_FIRST = new RegExp(
   `(?<!\\w)${MONTH}\\.?(?:\\s+${DAY}(?![\\w])(?:,?\\s*(?:${YEAR4}|'\\d\\d)(?!\\w))?|,?\\s+(?:of\\s+)?${YEAR4}(?!\\w))${TIME}`,
   'giu',
 );
-// "3 March 2021", "3rd of March", "03-Mar-2021", "3-mar-21".
+// "3 March 2021", "3rd of March", "03-Mar-2021", "3-mar-21", and a range of days "1->2 nov".
 const DAY_FIRST = new RegExp(
-  `(?<![\\w.])${DAY}(?:\\s+(?:of\\s+)?|-|\\s?/\\s?)${MONTH}(?:\\.|(?!\\p{L}))(?:(?:,?\\s+|-)(?:${YEAR4}|\\d\\d)(?!\\w))?${TIME}`,
+  `(?<![\\w.])(?:${DAY}[ \\t]*(?:-{1,2}>?|–|to|&)[ \\t]*)?${DAY}(?:\\s+(?:of\\s+)?|-|\\s?/\\s?)${MONTH}(?:\\.|(?!\\p{L}))(?:(?:,?\\s+|-)(?:${YEAR4}|\\d\\d)(?!\\w))?${TIME}`,
   'giu',
 );
 // "3/4", "12/25": only when the two numbers make a valid month/day and no clinical context says
@@ -392,7 +392,7 @@ function detectDates(text: string, emit: Emit, bareYears: boolean): void {
     emit('DATE', m.index, m.index + m[0].length, 'date-month-name');
   }
   for (let m = firstMatch(DAY_FIRST, text); m !== null; m = nextMatch(DAY_FIRST, text)) {
-    if (/^\d+\s+may$/iu.test(m[0])) continue; // "2 may" is rarely a date without a year
+    if (/\d\s+may$/iu.test(m[0])) continue; // "2 may" is rarely a date without a year
     emit('DATE', m.index, m.index + m[0].length, 'date-day-month');
   }
   for (let m = firstMatch(MONTH_DAY, text); m !== null; m = nextMatch(MONTH_DAY, text)) {
