@@ -395,7 +395,11 @@ describe('names and places found from their surroundings', () => {
     // The move's means between the verb and the site.
     ['pt transferred via ambulance to quarvell-adventist rehab at noon', 'ADDRESS', 'quarvell-adventist'],
     // A site named once with its head word is the same site without it.
-    ['Sent to Dunmore Pellow EW first. Later went to Dunmore Pellow hosp. for rx', 'ADDRESS', 'Dunmore Pellow'],
+    [
+      'Sent to Dunmore Pellow EW first. Later went to Dunmore Pellow hosp. for rx',
+      'ADDRESS',
+      'Dunmore Pellow',
+    ],
     // A saint's name in capitals, and a saint's initial.
     ['TO GO TO ST. AGNES ON TUESDAY PER CASE WORKER', 'ADDRESS', 'ST. AGNES'],
     ['Social: had a bed @ St B. pending rescreen.', 'ADDRESS', 'St B'],
@@ -404,6 +408,10 @@ describe('names and places found from their surroundings', () => {
     ['P: TRANSFER TO DENVER REHAB IN AM', 'ADDRESS', 'DENVER REHAB'],
     ['FAMILY ARRIVED FROM THE EASTERN SHORE OVERNIGHT', 'ADDRESS', 'EASTERN SHORE'],
     ['Daughter lives in Southern Maryland.', 'ADDRESS', 'Southern Maryland'],
+    // Towns from the gazetteer, of several words or of one word that is no English word or name.
+    ['Husband just started a new job in Glen Burnie.', 'ADDRESS', 'Glen Burnie'],
+    ['Lives alone in Catonsville with her cat.', 'ADDRESS', 'Catonsville'],
+    ['SON DROVE UP FROM CATONSVILLE', 'ADDRESS', 'CATONSVILLE'],
   ] as const)('in %j finds %s %j', (text, type, value) => {
     expect(found(text)).toContainEqual([type, value]);
   });
@@ -419,6 +427,10 @@ describe('names and places found from their surroundings', () => {
     'Blood Bank 2 units ready.',
     // An English word after a compass word, and ST elevation in capitals.
     'Western blot negative. NEW ST. DEPRESSION IN V4',
+    // A state is kept even where a town has its name; towns named with English words or names
+    // need more than the gazetteer.
+    'Sister in California, will call back.',
+    'Mobile x-ray at bedside. Warren to follow.',
   ])('adds no name or place in %j', (text) => {
     expect(typesOf(text)).not.toContain('NAME');
     expect(typesOf(text)).not.toContain('ADDRESS');

@@ -1,10 +1,12 @@
 /**
  * Large public lexicons for the Philter-style "safe word" test: a word that is neither English nor
  * clinical vocabulary is unusual enough to be an identifier when a context cue points at it, and a
- * given name or surname that is not also an English word can be taken on its own.
+ * given name or surname that is not also an English word can be taken on its own. A gazetteer of US
+ * place names finds towns no cue points at.
  *
- * Sources (npm, MIT): `humannames` (~197K given names and surnames) and `an-array-of-english-words`
- * (~275K words). Together they add about 6.3 MB of JSON to a bundle, so only the dictionary entry
+ * Sources (npm): `humannames` (MIT, ~197K given names and surnames), `an-array-of-english-words`
+ * (MIT, ~275K words) and `zipcodes` (BSD, the city of every US ZIP code). Together they add about
+ * 11 MB of JSON and JS to a bundle, so only the dictionary entry
  * (lambdas/phi/index.ts) imports this file; lambdas/phi/light.ts does not, and its callers bundle
  * none of it.
  *
@@ -77,8 +79,51 @@ export function isDistinctName(lower: string): boolean {
   return Object.hasOwn(names, key) && isUnknownWord(lower);
 }
 
+let places: ReadonlySet<string> | undefined;
+let placeFirstWords: ReadonlySet<string> | undefined;
+
+/**
+ * US place names (lower case, words joined by one space) from the `zipcodes` package: the city of
+ * every ZIP code, about 19K names from "Bel Air" to "Lansdowne". Built on the first lookup, like the
+ * other lists, with the first word of each name for the detector's per-word test.
+ */
+function loadPlaces(): ReadonlySet<string> {
+  if (places === undefined) {
+    const { codes } = require('zipcodes/lib/codes.js') as {
+      codes: Readonly<Record<string, { readonly city: string }>>;
+    };
+    const names = new Set<string>();
+    const firsts = new Set<string>();
+    for (const zip in codes) {
+      const city = codes[zip]?.city.toLowerCase().replace(/\s+/gu, ' ').trim() ?? '';
+      if (city.length === 0) continue;
+      names.add(city);
+      firsts.add(city.split(' ')[0] ?? city);
+    }
+    places = names;
+    placeFirstWords = firsts;
+  }
+  return places;
+}
+
+/** A US place name, lower case with single spaces ("bel air", "towson"). */
+export function isPlaceName(lowerWords: string): boolean {
+  return loadPlaces().has(lowerWords);
+}
+
+/** The first word of some US place name ("bel" of "bel air"). */
+export function startsPlaceName(lower: string): boolean {
+  loadPlaces();
+  return placeFirstWords?.has(lower) === true;
+}
+
 /** True for an English word (lower case), e.g. to tell "Harbor" from "Quartermain". */
 export const isEnglish = (lower: string): boolean => isEnglishWord(lower);
 
 /** The dictionary-backed word tests the name and place detectors use (lambdas/phi/index.ts). */
-export const WORD_DICTIONARIES: WordDictionary = { isUnknownWord, isDistinctName };
+export const WORD_DICTIONARIES: WordDictionary = {
+  isUnknownWord,
+  isDistinctName,
+  isPlaceName,
+  startsPlaceName,
+};

@@ -27,6 +27,10 @@ export interface WordDictionary {
   isUnknownWord(lower: string): boolean;
   /** A given name or surname (lower case) that is no English word: "suzette", not "will". */
   isDistinctName(lower: string): boolean;
+  /** A US place name, lower case with single spaces between its words ("bel air"). */
+  isPlaceName(lowerWords: string): boolean;
+  /** The first word (lower case) of some US place name. */
+  startsPlaceName(lower: string): boolean;
 }
 
 /**
@@ -36,6 +40,8 @@ export interface WordDictionary {
 export const NO_DICTIONARY: WordDictionary = {
   isUnknownWord: () => false,
   isDistinctName: () => false,
+  isPlaceName: () => false,
+  startsPlaceName: () => false,
 };
 
 type CaseMode = 'mixed' | 'upper' | 'lower';
@@ -67,6 +73,8 @@ interface WordInfo {
   readonly abbr: boolean;
   /** A facility head word, a facility stem or the first word of a lexicon city: detectPlaces looks further. */
   readonly place: boolean;
+  /** The first word of a US place name in the gazetteer (WordDictionary.startsPlaceName). */
+  readonly gazetteer: boolean;
   /** A US state name ("maryland", also as "maryland's"): looked up once, not per token. */
   readonly state: boolean;
   /**
@@ -250,6 +258,7 @@ function wordInfo(memo: Map<string, WordInfo>, word: string, dict: WordDictionar
   const distinct = !state && (dict.isDistinctName(lower) || foreignName(word, lower, dict));
   const isFirst = FIRST_NAMES.has(lower);
   const cue = cueWord(lower);
+  const gazetteer = dict.startsPlaceName(lower);
   info = {
     text: word,
     lower,
@@ -266,8 +275,10 @@ function wordInfo(memo: Map<string, WordInfo>, word: string, dict: WordDictionar
       FACILITY_WORD.has(lower) ||
       FACILITY_STEM.has(lower) ||
       CITY_FIRST_WORDS.has(lower) ||
-      REGION_HEAD.has(lower),
+      REGION_HEAD.has(lower) ||
+      gazetteer,
     state,
+    gazetteer,
     cueLast: CUE_LAST_WORDS.has(cue),
     placePrep: PLACE_PREPOSITIONS.has(lower),
     home: HOME_WORDS.has(lower),
@@ -783,6 +794,35 @@ export function detectNames(text: string, report: Emit, dict: WordDictionary): v
   repeatNames(text, tokens, found, report, dict);
 }
 
+/**
+ * A US place name from the gazetteer starting at tokens[i]; returns its last token's index, or -1.
+ * On a mixed-case line every word is capitalised; elsewhere a place cue comes before it. A name of
+ * one word must be in no English dictionary and no one's name ("Lansdowne", not "Mobile" or
+ * "Warren"); a name of several words is taken as written ("Bel Air", "Glen Burnie").
+ */
+function gazetteerPlace(text: string, tokens: readonly Token[], i: number, dict: WordDictionary): number {
+  const t = tokens[i];
+  if (t === undefined || t.text.length < 3 || (t.mode === 'mixed' && !t.cap)) return -1;
+  if (t.mode !== 'mixed' && !PLACE_CUE.test(text.slice(Math.max(0, t.start - 30), t.start))) return -1;
+  let phrase = t.lower;
+  let longest = -1;
+  for (let n = 1; n <= 3; n++) {
+    const last = tokens[i + n - 1];
+    if (last === undefined) break;
+    if (n > 1) {
+      const prev = tokens[i + n - 2];
+      if (prev === undefined || !blanks(text, prev.end, last.start, 1, 1)) break;
+      if (last.mode === 'mixed' && !last.cap) break;
+      phrase = `${phrase} ${last.lower}`;
+    }
+    // A state is kept by Safe Harbor, though towns share the names ("California, MD").
+    if (!dict.isPlaceName(phrase) || STATE_WORDS.has(phrase)) continue;
+    if (n === 1 && (isCommon(t) || t.w.lexName || t.w.ambiguous || !dict.isUnknownWord(t.lower))) continue;
+    longest = i + n - 1;
+  }
+  return longest;
+}
+
 /** "in Elmsworth area": a rare word between "in" and "area" is a neighbourhood or town. */
 function placeArea(text: string, tokens: readonly Token[], i: number, dict: WordDictionary): boolean {
   const t = tokens[i];
@@ -1141,6 +1181,16 @@ function detectPlaces(text: string, tokens: readonly Token[], emit: Emit, dict: 
         last++;
       const b = tokens[last];
       if (b !== undefined) emit('ADDRESS', t.start, b.end, 'place-home');
+    }
+    // Towns from the gazetteer ("Bel Air", "Lansdowne"), where the lexicon's large cities end.
+    if (t.w.gazetteer && !CITY_FIRST_WORDS.has(t.lower)) {
+      const last = gazetteerPlace(text, tokens, i, dict);
+      const b = tokens[last];
+      if (last >= i && b !== undefined) {
+        emit('ADDRESS', t.start, b.end, 'town');
+        i = last;
+        continue;
+      }
     }
     // Cities from the lexicon (one to three words); most words start no city name.
     // A token never ends in a full stop (WORD ends in a letter), so its lower case is the key.
