@@ -412,6 +412,15 @@ describe('names and places found from their surroundings', () => {
     ['Husband just started a new job in Glen Burnie.', 'ADDRESS', 'Glen Burnie'],
     ['Lives alone in Catonsville with her cat.', 'ADDRESS', 'Catonsville'],
     ['SON DROVE UP FROM CATONSVILLE', 'ADDRESS', 'CATONSVILLE'],
+    // A verb only people are the subject of.
+    ['Quorvina lives on the third floor of the building.', 'NAME', 'Quorvina'],
+    ['Dzhemal is from the next town over.', 'NAME', 'Dzhemal'],
+    // Other items of a list of given names.
+    ['they had 4: zorvena, adam, christopher and caleb.', 'NAME', 'zorvena'],
+    ['they had 4: zorvena, adam, christopher and caleb.', 'NAME', 'caleb'],
+    // A street that numbers after its name, with words that are also English ("Via", "do").
+    ['Lives at 3482 Via Franscini 71 in town.', 'ADDRESS', '3482 Via Franscini 71'],
+    ['Sent to 86036 Rua do Arenque 1634 last week.', 'ADDRESS', '86036 Rua do Arenque 1634'],
   ] as const)('in %j finds %s %j', (text, type, value) => {
     expect(found(text)).toContainEqual([type, value]);
   });
@@ -431,6 +440,8 @@ describe('names and places found from their surroundings', () => {
     // need more than the gazetteer.
     'Sister in California, will call back.',
     'Mobile x-ray at bedside. Warren to follow.',
+    'Husband lives nearby and visits daily.',
+    'meds: lasix, coumadin, digoxin and aspirin; wife, son and daughter aware.',
   ])('adds no name or place in %j', (text) => {
     expect(typesOf(text)).not.toContain('NAME');
     expect(typesOf(text)).not.toContain('ADDRESS');

@@ -629,6 +629,33 @@ function nameBeforeVerb(text: string, t: Token, next: Token | undefined): boolea
   return t.w.first && t.text.length > 2;
 }
 
+/** Verbs only a person is the subject of: "Timotea lives on ...", "Mehrudin shouted", "Magnus spent". */
+const PERSON_VERBS: ReadonlySet<string> = new Set(
+  'lives lived resides resided shouted whispered spent works worked retired married'.split(' '),
+);
+
+/**
+ * A capitalised word that is a name or in no dictionary, right before a verb only people do, or
+ * before "is from": the verb is the cue. English words ("Husband lives", "Pt lives") are left out.
+ */
+function nameBeforePersonVerb(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  dict: WordDictionary,
+): boolean {
+  const t = tokens[i];
+  const next = tokens[i + 1];
+  if (t === undefined || next === undefined || !t.cap || isCommon(t) || t.w.ambiguous) return false;
+  if (!blanks(text, t.end, next.start, 1, 1)) return false;
+  const verb =
+    PERSON_VERBS.has(next.lower) ||
+    (next.lower === 'is' &&
+      tokens[i + 2]?.lower === 'from' &&
+      blanks(text, next.end, tokens[i + 2]?.start ?? 0, 1, 1));
+  return verb && (isLexiconName(t) || dict.isUnknownWord(t.lower));
+}
+
 /** A phone number, labelled or not, right after a contact's name ("Lopie Certusi cell# 410-322-1419"). */
 const PHONE_AFTER_NAME =
   /^[ \t]*[,:-]?[ \t]*(?:\(?(?:cell|home|work|mobile|mob|phone|ph|tel|pager|beeper)\)?[ \t]*(?:#|:|no\.?|number)?[ \t]*:?[ \t]*)?\(?\d{3}\)?[ \t.-]?\d{3}[ \t.-]?\d{4}\b/iu;
@@ -761,6 +788,7 @@ export function detectNames(text: string, report: Emit, dict: WordDictionary): v
     else if (namePair(text, tokens, i)) rule = 'name-pair';
     else if (nameBeforeVerb(text, t, tokens[i + 1])) rule = 'name-before-verb';
     else if (nameBeforePhone(text, tokens, i, dict)) rule = 'name-contact';
+    else if (nameBeforePersonVerb(text, tokens, i, dict)) rule = 'name-before-verb';
     else if (t.cap && !isCommon(t)) {
       // "Smith, MD" / "J. Smith RN": a capitalised word right before a credential.
       if (mayCredential(text, t.end) && CREDENTIAL.test(text.slice(t.end, t.end + 12)))
@@ -790,9 +818,62 @@ export function detectNames(text: string, report: Emit, dict: WordDictionary): v
       if (last !== undefined) prevEnd = last.end;
     }
   }
+  nameLists(text, tokens, emit);
   detectPlaces(text, tokens, emit, dict);
   repeatNames(text, tokens, found, report, dict);
 }
+
+/**
+ * A list of three or more one-word items, most of them given names ("they had 6: silvana, adam,
+ * christopher and caleb"): the list is of people, so its other items are names too. Lists of
+ * drugs, relatives or findings hold no given names and stay.
+ */
+function nameLists(text: string, tokens: readonly Token[], emit: Emit): void {
+  let from = 0;
+  while (from < tokens.length) {
+    // Most words are followed by no comma and no "and": no list starts there.
+    if (nextListItem(text, tokens, from) < 0) {
+      from++;
+      continue;
+    }
+    const items: Token[] = [];
+    let at = from;
+    for (;;) {
+      const item = tokens[at];
+      if (item === undefined) break;
+      items.push(item);
+      const next = nextListItem(text, tokens, at);
+      if (next < 0) break;
+      at = next;
+    }
+    if (items.length >= 3) {
+      const given = items.filter((x) => x.w.first && !isCommon(x)).length;
+      if (given >= 2 && given * 5 >= items.length * 3)
+        for (const x of items)
+          if (!isCommon(x) && !isAcronym(x) && x.text.length > 1) emit('NAME', x.start, x.end, 'name-list');
+    }
+    from = at + 1;
+  }
+}
+
+/** The index of the list item after tokens[i] (", x", " and x", ", and x"), or -1. */
+function nextListItem(text: string, tokens: readonly Token[], i: number): number {
+  const a = tokens[i];
+  const b = tokens[i + 1];
+  if (a === undefined || b === undefined) return -1;
+  const conj = b.lower === 'and' || b.lower === 'or';
+  if (!conj && text.charCodeAt(a.end) !== 44) return -1;
+  const g = gap(text, a, b);
+  if (/^,[ \t]{0,2}$/u.test(g)) return conj ? conjunct(text, tokens, i + 1) : i + 1;
+  if (conj && blanks(text, a.end, b.start, 1, 2)) return conjunct(text, tokens, i + 1);
+  return -1;
+}
+
+const conjunct = (text: string, tokens: readonly Token[], k: number): number => {
+  const c = tokens[k];
+  const d = tokens[k + 1];
+  return c !== undefined && d !== undefined && blanks(text, c.end, d.start, 1, 2) ? k + 1 : -1;
+};
 
 /**
  * A US place name from the gazetteer starting at tokens[i]; returns its last token's index, or -1.

@@ -653,13 +653,27 @@ function addressAt(text: string, emit: Emit, m: RegExpExecArray, rule: string): 
   if (text.includes('\n', start)) addressBlock(text, start, end, emit);
 }
 
+/**
+ * Street words of other languages that are also English or clinical words ("Via", "do", "de"): in
+ * a street that numbers after its name they are the street's, not a sign of clinical text.
+ */
+const FOREIGN_STREET_WORDS: ReadonlySet<string> = new Set(
+  'de do da dos das del della delle dei degli des di du la le van von der den ten via rua rue calle plaza largo'.split(
+    ' ',
+  ),
+);
+const clinicalStreetWord = (word: string): boolean => {
+  const lower = word.toLowerCase();
+  return !FOREIGN_STREET_WORDS.has(lower) && (COMMON_WORDS.has(lower) || CLINICAL_WORDS.has(lower));
+};
+
 function detectNumberedAddresses(text: string, emit: Emit): void {
   for (let m = firstMatch(STREET_NUMBER_AFTER, text); m !== null; m = nextMatch(STREET_NUMBER_AFTER, text)) {
     // "A/C 750 Rate 10" is a ventilator setting: a leading house number needs a line start or an
     // address cue before it ("lives at", "address:").
     if (/^\d/u.test(m[0]) && !ADDRESS_CUE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
     const words = m[0].split(/[\s,]+/u).slice(1, -1);
-    if (words.some((w) => COMMON_WORDS.has(w.toLowerCase()) || CLINICAL_WORDS.has(w.toLowerCase()))) continue;
+    if (words.some(clinicalStreetWord)) continue;
     addressAt(text, emit, m, 'street-number-after');
   }
   for (let m = firstMatch(UNIT_ALONE, text); m !== null; m = nextMatch(UNIT_ALONE, text))
