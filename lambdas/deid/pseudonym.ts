@@ -1,4 +1,7 @@
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+
+/** SHA-256's block size: HMAC first hashes a longer key down to 32 bytes (RFC 2104 section 2). */
+const SHA256_BLOCK_BYTES = 64;
 
 /**
  * Keyed HMAC-SHA256 pseudonyms for resource ids, references and identifier values, so links
@@ -17,7 +20,14 @@ export class Pseudonymizer {
     const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key);
     // 32 bytes is HMAC-SHA256's block-safe minimum for a full-strength key (RFC 2104 section 3).
     if (bytes.length < 32) throw new Error('The pseudonym key must be at least 32 bytes.');
-    this.#key = createSecretKey(bytes);
+    // RFC 2104 section 2: "Applications that use keys longer than B bytes will first hash the key
+    // using H and then use the resultant L byte string as the actual key to HMAC." OpenSSL does
+    // that on every createHmac call; doing it once here gives the same HMAC (the test checks it
+    // against createHmac with the raw key) without a key hash per pseudonym. The default key
+    // (64 random bytes, base64url) is 86 bytes, so this is the usual case.
+    this.#key = createSecretKey(
+      bytes.length > SHA256_BLOCK_BYTES ? createHash('sha256').update(bytes).digest() : bytes,
+    );
   }
 
   /**
