@@ -1,11 +1,13 @@
 /**
  * The engine's fast paths give the same results as the straightforward code they replace: the
- * patient-reference scan against its regex, and the cross-patient scrub cache against redacting
- * with the patient's known values.
+ * patient-reference scan against its regex, the date test against its regex, the age-quantity
+ * fold against its plain statement, and the cross-patient scrub cache against redacting with the
+ * patient's known values.
  */
 import fc from 'fast-check';
 import { DeidEngine } from '../lambdas/deid/engine';
 import type { JsonObject } from '../lambdas/deid/fhir-json';
+import { FHIR_DATE_WITH_MONTH, foldAgeQuantity, looksLikeFhirDate } from '../lambdas/deid/generalize';
 import { PatientContextBuilder } from '../lambdas/deid/patient-context';
 import { addReferencedPatients, PATIENT_REFERENCE_PATTERN } from '../lambdas/deid/patient-scan';
 import { Pseudonymizer } from '../lambdas/deid/pseudonym';
@@ -64,6 +66,80 @@ describe('patient reference scan', () => {
     });
     expect(byScan(line)).toEqual(['p-1', 'p-2']);
     expect(byScan(line)).toEqual(byRegex(line));
+  });
+});
+
+describe('FHIR date test', () => {
+  test('agrees with FHIR_DATE_WITH_MONTH on text built from date pieces, and on any string', () => {
+    const piece = fc.constantFrom(
+      ...'0123456789-T:.Z+x \n'.split(''),
+      '12',
+      '2024',
+      '-01',
+      '-12',
+      '-13',
+      '-31',
+      '-32',
+      '-00',
+      'T10:11',
+      '12:13',
+      ':59',
+      '.123',
+      '+05:00',
+      '-08:00',
+      '\u0661',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (pieces) => {
+        const value = pieces.join('');
+        expect(looksLikeFhirDate(value)).toBe(FHIR_DATE_WITH_MONTH.test(value));
+      }),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(fc.string(), (value) => {
+        expect(looksLikeFhirDate(value)).toBe(FHIR_DATE_WITH_MONTH.test(value));
+      }),
+      { numRuns: 5_000 },
+    );
+    for (const value of [
+      '2024-02',
+      '2024-02-29',
+      '2024-02-29T10:11',
+      '2024-02-29T10:11:12.5+05:30',
+      '2024-1',
+    ])
+      expect(looksLikeFhirDate(value)).toBe(FHIR_DATE_WITH_MONTH.test(value));
+  });
+});
+
+describe('age quantity fold', () => {
+  const YEAR_UNITS = new Set(['a', 'yr', 'yrs', 'year', 'years', 'ann']);
+  const plain = (q: { value?: unknown; unit?: unknown; code?: unknown }): boolean => {
+    const unit = typeof q.code === 'string' ? q.code : q.unit;
+    if (typeof unit !== 'string' || !YEAR_UNITS.has(unit.toLowerCase())) return false;
+    return typeof q.value === 'number' && q.value > 89;
+  };
+  test('agrees with the plain statement (unit first) for any value, unit and code', () => {
+    const unit = fc.oneof(
+      fc.constantFrom('a', 'A', 'yr', 'YRS', 'Year', 'years', 'ANN', 'mo', 'mm[Hg]', 'years ', 'İ', ''),
+      fc.string({ maxLength: 7 }),
+      fc.constant(undefined),
+      fc.integer(),
+    );
+    const value = fc.oneof(
+      fc.double(),
+      fc.integer({ min: 80, max: 130 }),
+      fc.constant('95'),
+      fc.constant(undefined),
+    );
+    fc.assert(
+      fc.property(value, unit, unit, (v, u, c) => {
+        const q = { value: v, unit: u, code: c };
+        expect(foldAgeQuantity(q)).toBe(plain(q));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 

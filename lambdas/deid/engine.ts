@@ -113,6 +113,23 @@ function buildPathTrie(): Map<string, PathNode> {
 }
 const PATH_TRIE = buildPathTrie();
 
+/** What #walkResource needs to know about a resource type: one Map lookup per resource. */
+interface TypeInfo {
+  readonly path: PathNode | undefined;
+  /** Its birthDate is a person's (PERSON_RESOURCE_TYPES). */
+  readonly person: boolean;
+}
+const TYPE_INFO = new Map<string, TypeInfo>();
+function typeInfo(type: string): TypeInfo {
+  let info = TYPE_INFO.get(type);
+  if (info === undefined) {
+    info = { path: PATH_TRIE.get(type), person: PERSON_RESOURCE_TYPES.has(type) };
+    // Resource type names are few; anything else (a malformed export) is not worth remembering.
+    if (TYPE_INFO.size < 1_000) TYPE_INFO.set(type, info);
+  }
+  return info;
+}
+
 const ELEMENT_TYPES = new Set<string>(Object.keys(ELEMENT_RULES));
 /**
  * Per-property lookups run for every key of every resource: a module-local Map (no prototype walk
@@ -121,6 +138,26 @@ const ELEMENT_TYPES = new Set<string>(Object.keys(ELEMENT_RULES));
 const PROPERTY_TYPE: ReadonlyMap<string, ElementType> = new Map(Object.entries(PROPERTY_TYPES));
 const FREE_TEXT: ReadonlySet<string> = FREE_TEXT_PROPERTIES;
 const isElementType = (a: Action | ElementType): a is ElementType => ELEMENT_TYPES.has(a);
+
+/**
+ * ELEMENT_RULES per type as a Map of the named fields plus the "*" action, so a field lookup is one
+ * Map lookup (a field named like an Object.prototype member, "constructor" say, gets "*" as any
+ * unnamed field does); `whole` marks the types removed outright ("*": remove and nothing else).
+ */
+interface ElementRules {
+  readonly fields: ReadonlyMap<string, Action>;
+  readonly other: Action;
+  readonly whole: boolean;
+}
+const ELEMENT_TABLE: Readonly<Record<ElementType, ElementRules>> = (() => {
+  const table = {} as Record<ElementType, ElementRules>;
+  for (const [type, rules] of Object.entries(ELEMENT_RULES) as Array<[ElementType, Record<string, Action>]>) {
+    const fields = new Map(Object.entries(rules).filter(([k]) => k !== '*'));
+    const other = rules['*'] ?? 'walk';
+    table[type] = { fields, other, whole: other === 'remove' && fields.size === 0 };
+  }
+  return table;
+})();
 
 /**
  * What the walk does with a property, by name: one Map lookup per property instead of a rule-table
@@ -188,17 +225,22 @@ const TEXT_CONTENT_TYPES = /^(text\/|application\/(json|fhir\+json|xml|fhir\+xml
 
 interface ResolvedReference {
   readonly text: string;
-  /** The referenced patient's source id, for the consent check after the walk. */
-  readonly patient: string | undefined;
+  /** A Patient reference whose patient has no research consent (the context does not change). */
+  readonly unconsented: boolean;
 }
 
-/** Per-resource state of one walk. */
+/** Per-line state of one walk (one object per engine, reset by processLine). */
 interface Walk {
+  /** The resource being walked (a contained entry without a resourceType is taken as its type). */
   resourceType: string;
   known: readonly KnownIdentifier[];
   /** Cache key prefix: scrub results depend on the text and on the patient's known identifiers. */
   scope: string;
-  patientsSeen: Set<string>;
+  /**
+   * A patient the walk met (a Patient resource, a reference to one) has no research consent: the
+   * line is excluded. Catches what the line scan missed (unusual formatting).
+   */
+  unconsented: boolean;
 }
 
 export class DeidEngine {
@@ -215,9 +257,9 @@ export class DeidEngine {
    * and a new concatenated string per occurrence.
    */
   readonly #references = new Map<string, ResolvedReference>();
-  /** Per-line scratch sets (see processLine); processLine is synchronous, so never shared. */
+  /** Per-line scratch state (see processLine); processLine is synchronous, so never shared. */
   readonly #patients = new Set<string>();
-  readonly #patientsSeen = new Set<string>();
+  readonly #walk: Walk = { resourceType: '', known: NO_KNOWN, scope: '', unconsented: false };
 
   constructor(options: EngineOptions) {
     this.#o = options;
@@ -249,29 +291,33 @@ export class DeidEngine {
       this.stats.excludedByType++;
       return { kind: 'excluded', resourceType, reason: 'resource-type' };
     }
-    if (!this.#allConsented(patients)) return this.#excludeForConsent(resourceType);
 
-    let known: readonly KnownIdentifier[] = NO_KNOWN;
-    let scope = '';
+    const walk = this.#walk;
+    walk.resourceType = resourceType;
+    walk.known = NO_KNOWN;
+    walk.scope = '';
+    walk.unconsented = false;
     if (patients.size === 1) {
-      scope = patients.values().next().value as string;
-      known = this.#o.context.get(scope)?.known ?? NO_KNOWN;
+      // The usual line (one patient): consent and known identifiers from one context lookup.
+      const scope = patients.values().next().value as string;
+      const patient = this.#o.context.get(scope);
+      if (patient?.researchConsent !== true) return this.#excludeForConsent(resourceType);
+      walk.scope = scope;
+      walk.known = patient.known;
     } else if (patients.size > 1) {
-      scope = [...patients].sort().join(',');
-      known = [...patients].flatMap((p) => this.#o.context.get(p)?.known ?? []);
+      if (!this.#allConsented(patients)) return this.#excludeForConsent(resourceType);
+      walk.scope = [...patients].sort().join(',');
+      walk.known = [...patients].flatMap((p) => this.#o.context.get(p)?.known ?? []);
     }
-    const patientsSeen = this.#patientsSeen;
-    patientsSeen.clear();
-    const walk: Walk = { resourceType, known, scope, patientsSeen };
-    this.#walkResource(parsed, walk);
+    this.#walkResource(parsed, resourceType, walk);
 
     // A patient reference the line scan missed (unusual formatting) still decides consent.
-    if (!this.#allConsented(walk.patientsSeen)) return this.#excludeForConsent(resourceType);
+    if (walk.unconsented) return this.#excludeForConsent(resourceType);
     this.stats.resourcesOut++;
     return { kind: 'kept', line: JSON.stringify(parsed), resourceType };
   }
 
-  #allConsented(patients: Iterable<string>): boolean {
+  #allConsented(patients: ReadonlySet<string>): boolean {
     for (const p of patients) if (!this.#o.context.consented(p)) return false;
     return true;
   }
@@ -282,15 +328,16 @@ export class DeidEngine {
     return { kind: 'excluded', resourceType, reason: 'consent' };
   }
 
-  #walkResource(resource: JsonObject, walk: Walk): void {
+  /** `type`: the resource's resourceType (callers checked it is a string). */
+  #walkResource(resource: JsonObject, type: string, walk: Walk): void {
     const outer = walk.resourceType;
-    const type = str(resource['resourceType']) ?? outer;
     walk.resourceType = type;
-    const birthDate = PERSON_RESOURCE_TYPES.has(type) ? str(resource['birthDate']) : undefined;
-    const id = str(resource['id']);
-    if (id !== undefined) {
+    const info = typeInfo(type);
+    const birthDate = info.person ? str(resource['birthDate']) : undefined;
+    const id = resource['id'];
+    if (typeof id === 'string') {
       resource['id'] = this.#o.pseudonymizer.resourceId(type, id);
-      if (type === 'Patient') walk.patientsSeen.add(id);
+      if (type === 'Patient' && !this.#o.context.consented(id)) walk.unconsented = true;
     }
     const meta = resource['meta'];
     if (isObject(meta)) {
@@ -301,7 +348,7 @@ export class DeidEngine {
           action === 'remove' ? undefined : typeof v === 'string' && looksLikeFhirDate(v) ? toYear(v) : v;
       }
     }
-    this.#walkObject(resource, PATH_TRIE.get(type), walk, true);
+    this.#walkObject(resource, info.path, walk, true);
     if (birthDate !== undefined) this.#birthDate(resource, birthDate);
     walk.resourceType = outer;
   }
@@ -386,7 +433,8 @@ export class DeidEngine {
       case KIND_ID:
         return typeof value === 'string' ? this.#o.pseudonymizer.pseudonym('element', value) : value;
       case KIND_CONTAINED:
-        for (const r of asArray(value)) if (isObject(r)) this.#walkResource(r, walk);
+        for (const r of asArray(value))
+          if (isObject(r)) this.#walkResource(r, str(r['resourceType']) ?? walk.resourceType, walk);
         return value;
       case KIND_TEXT:
         if (isObject(value)) return this.#applyElement('Narrative', value, walk);
@@ -426,8 +474,9 @@ export class DeidEngine {
       // An array cannot hold undefined (JSON would write null): rebuild without the removed items.
       return kept === 0 ? undefined : value.filter((v) => v !== null);
     }
-    if (typeof value['resourceType'] === 'string') {
-      this.#walkResource(value, walk);
+    const type = value['resourceType'];
+    if (typeof type === 'string') {
+      this.#walkResource(value, type, walk);
       return value;
     }
     if (typeof value['value'] === 'number' && foldAgeQuantity(value)) {
@@ -484,23 +533,30 @@ export class DeidEngine {
   /** Applies an element type's table to one element or to each element of an array. */
   #applyElement(type: ElementType, value: Json, walk: Walk): Json | undefined {
     if (Array.isArray(value)) {
-      const out: Json[] = [];
-      for (const v of value) {
-        const r = this.#applyElement(type, v, walk);
-        if (r !== undefined) out.push(r);
+      // In place, like #walkValue: most arrays keep every element (identifiers, addresses).
+      let kept = 0;
+      for (let i = 0; i < value.length; i++) {
+        const r = this.#applyElement(type, value[i] as Json, walk);
+        if (r === undefined) value[i] = null;
+        else {
+          if (r !== value[i]) value[i] = r;
+          kept++;
+        }
       }
-      return out.length > 0 ? out : undefined;
+      if (kept === value.length) return kept > 0 ? value : undefined;
+      return kept === 0 ? undefined : value.filter((v) => v !== null);
     }
     if (!isObject(value)) return undefined; // e.g. Endpoint.address as a string: a URL, removed
-    const rules = ELEMENT_RULES[type];
-    if (rules['*'] === 'remove' && Object.keys(rules).length === 1) return undefined;
+    const rules = ELEMENT_TABLE[type];
+    if (rules.whole) return undefined;
     if (type === 'Identifier' && this.#identifierRemoved(value)) return undefined;
     if (type === 'Attachment') this.#attachmentData(value, walk);
+    const { fields, other } = rules;
     let kept = 0;
     for (const key in value) {
       const v = value[key];
       if (v === undefined) continue;
-      const action = rules[key] ?? rules['*'] ?? 'walk';
+      const action = fields.get(key) ?? other;
       const out =
         key === 'data' && type === 'Attachment'
           ? v
@@ -578,7 +634,7 @@ export class DeidEngine {
       if (this.#references.size >= 100_000) this.#references.clear();
       this.#references.set(reference, resolved);
     }
-    if (resolved.patient !== undefined) walk.patientsSeen.add(resolved.patient);
+    if (resolved.unconsented) walk.unconsented = true;
     return resolved.text;
   }
 
@@ -586,12 +642,13 @@ export class DeidEngine {
     const parsed = parseReference(reference);
     if (parsed && !reference.includes('?')) {
       const text = `${parsed.type}/${this.#o.pseudonymizer.resourceId(parsed.type, parsed.id)}`;
-      return { text, patient: parsed.type === 'Patient' ? parsed.id : undefined };
+      const unconsented = parsed.type === 'Patient' && !this.#o.context.consented(parsed.id);
+      return { text, unconsented };
     }
     // Conditional ("Practitioner?identifier=...|123") or opaque references: the whole string.
     const type = /^([A-Z][A-Za-z]+)\?/.exec(reference)?.[1];
     const p = this.#o.pseudonymizer.pseudonym('reference', reference);
-    return { text: type ? `${type}/${p}` : `urn:pseudonym:${p}`, patient: undefined };
+    return { text: type ? `${type}/${p}` : `urn:pseudonym:${p}`, unconsented: false };
   }
 
   #narrative(div: string, walk: Walk): string {

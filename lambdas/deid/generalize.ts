@@ -46,14 +46,74 @@ export function zip3(postalCode: string): string | undefined {
  * FHIR date / dateTime / instant with at least a month: YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mm:ss(.s)(zone).
  * A bare year is already what Safe Harbor allows and passes untouched.
  */
-const FHIR_DATE_WITH_MONTH =
+export const FHIR_DATE_WITH_MONTH =
   /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?$/;
 
-/** Cheap pre-check before the regex: most strings are not dates. */
+const isDigitAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+/**
+ * FHIR_DATE_WITH_MONTH.test(value), character by character: every string value of every resource
+ * is tested, and a date-shaped one (most timestamps) went through a RegExp call. The property
+ * test in deid-fast-paths checks both agree.
+ */
 export function looksLikeFhirDate(value: string): boolean {
-  if (value.length < 7 || value.charCodeAt(4) !== 45 /* - */) return false;
-  const c0 = value.charCodeAt(0);
-  return c0 >= 48 && c0 <= 57 && FHIR_DATE_WITH_MONTH.test(value);
+  const n = value.length;
+  if (n < 7 || value.charCodeAt(4) !== 45 /* - */) return false;
+  if (!isDigitAt(value, 0) || !isDigitAt(value, 1) || !isDigitAt(value, 2) || !isDigitAt(value, 3))
+    return false;
+  // Month: 01-09 | 10-12.
+  const m1 = value.charCodeAt(5);
+  const m2 = value.charCodeAt(6);
+  if (m1 === 48 /* 0 */) {
+    if (m2 < 49 || m2 > 57) return false;
+  } else if (m1 === 49 /* 1 */) {
+    if (m2 < 48 || m2 > 50) return false;
+  } else return false;
+  if (n === 7) return true;
+  // Day: 01-09 | 10-29 | 30-31.
+  if (n < 10 || value.charCodeAt(7) !== 45) return false;
+  const d1 = value.charCodeAt(8);
+  const d2 = value.charCodeAt(9);
+  if (d1 === 48) {
+    if (d2 < 49 || d2 > 57) return false;
+  } else if (d1 === 49 || d1 === 50) {
+    if (d2 < 48 || d2 > 57) return false;
+  } else if (d1 === 51) {
+    if (d2 !== 48 && d2 !== 49) return false;
+  } else return false;
+  if (n === 10) return true;
+  // Thh:mm
+  if (n < 16 || value.charCodeAt(10) !== 84 /* T */ || value.charCodeAt(13) !== 58 /* : */) return false;
+  if (!isDigitAt(value, 11) || !isDigitAt(value, 12) || !isDigitAt(value, 14) || !isDigitAt(value, 15))
+    return false;
+  let i = 16;
+  // (:ss(.s+)?)?
+  if (i < n && value.charCodeAt(i) === 58) {
+    if (i + 3 > n || !isDigitAt(value, i + 1) || !isDigitAt(value, i + 2)) return false;
+    i += 3;
+    if (i < n && value.charCodeAt(i) === 46 /* . */) {
+      let j = i + 1;
+      while (j < n && isDigitAt(value, j)) j++;
+      if (j === i + 1) return false;
+      i = j;
+    }
+  }
+  if (i === n) return true;
+  // (Z|[+-]hh:mm)?
+  const z = value.charCodeAt(i);
+  if (z === 90 /* Z */) return i + 1 === n;
+  if (z !== 43 /* + */ && z !== 45 /* - */) return false;
+  return (
+    i + 6 === n &&
+    isDigitAt(value, i + 1) &&
+    isDigitAt(value, i + 2) &&
+    value.charCodeAt(i + 3) === 58 &&
+    isDigitAt(value, i + 4) &&
+    isDigitAt(value, i + 5)
+  );
 }
 
 /** Every date element except the year is removed (164.514(b)(2)(i)(C)). */
@@ -101,8 +161,11 @@ export function ageBand(age: number, width: BandWidth): string {
  * category). Returns undefined when the quantity is not an age in years.
  */
 const YEAR_UNITS = new Set(['a', 'yr', 'yrs', 'year', 'years', 'ann']);
+/** The longest of YEAR_UNITS: lower-casing never shortens a string, so longer units are not years. */
+const LONGEST_YEAR_UNIT = Math.max(...[...YEAR_UNITS].map((u) => u.length));
 export function foldAgeQuantity(quantity: { value?: unknown; unit?: unknown; code?: unknown }): boolean {
+  // The value first: most quantities (89 or less) need no unit test and no lower-cased copy.
+  if (typeof quantity.value !== 'number' || !(quantity.value > 89)) return false;
   const unit = typeof quantity.code === 'string' ? quantity.code : quantity.unit;
-  if (typeof unit !== 'string' || !YEAR_UNITS.has(unit.toLowerCase())) return false;
-  return typeof quantity.value === 'number' && quantity.value > 89;
+  return typeof unit === 'string' && unit.length <= LONGEST_YEAR_UNIT && YEAR_UNITS.has(unit.toLowerCase());
 }
