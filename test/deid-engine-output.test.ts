@@ -488,6 +488,23 @@ describe('engine output, pinned', () => {
   });
 });
 
+describe('extension allow-list', () => {
+  test('a url named like an Object.prototype member is not on the list', () => {
+    const engine = new DeidEngine({
+      pseudonymizer: new Pseudonymizer(KEY),
+      context: new PatientContextBuilder().build('include'),
+      phi: stubPhi,
+      referenceYear: YEAR,
+    });
+    for (const url of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      const line = `{"resourceType":"Organization","id":"o","extension":[{"url":${JSON.stringify(url)},"valueString":"Ramona Quimby"}]}`;
+      const out = engine.processLine(line);
+      expect(out.kind).toBe('kept');
+      expect(out.kind === 'kept' ? out.line : '').not.toContain('Ramona');
+    }
+  });
+});
+
 describe('synthetic clinic through the engine and the real PHI module', () => {
   const clinic = generateSyntheticClinic({
     patientCount: 12,

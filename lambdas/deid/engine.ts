@@ -137,6 +137,12 @@ const ELEMENT_TYPES = new Set<string>(Object.keys(ELEMENT_RULES));
  */
 const PROPERTY_TYPE: ReadonlyMap<string, ElementType> = new Map(Object.entries(PROPERTY_TYPES));
 const FREE_TEXT: ReadonlySet<string> = FREE_TEXT_PROPERTIES;
+/**
+ * The extension allow-list as a Map of its own entries: indexing the table object by a url named
+ * like an Object.prototype member ("constructor", "__proto__") found the inherited member and kept
+ * that extension, free text and all.
+ */
+const EXTENSION_SUBS: ReadonlyMap<string, readonly string[]> = new Map(Object.entries(EXTENSION_ALLOW_LIST));
 const isElementType = (a: Action | ElementType): a is ElementType => ELEMENT_TYPES.has(a);
 
 /**
@@ -606,7 +612,7 @@ export class DeidEngine {
     for (const ext of value) {
       if (!isObject(ext)) continue;
       const url = str(ext['url']);
-      const subs = url !== undefined ? EXTENSION_ALLOW_LIST[url] : undefined;
+      const subs = url !== undefined ? EXTENSION_SUBS.get(url) : undefined;
       if (subs === undefined) continue;
       if (ext['extension'] !== undefined) {
         const kept = asArray(ext['extension']).filter(
