@@ -199,6 +199,20 @@ describe('structured rules per element type', () => {
   const engine = engineFor([p, research('pat-1', 'active')]);
   const out = run(engine, p) as JsonObject;
 
+  test('a free-text property holding several strings has each one scrubbed', () => {
+    const obs = run(engine, {
+      resourceType: 'Observation',
+      id: 'obs-comments',
+      status: 'final',
+      subject: { reference: 'Patient/pat-1' },
+      comment: ['Call Ramona Quimby at 555-201-4477', 'Seen 03/14/2021 at the clinic'],
+    }) as JsonObject;
+    const comments = obs['comment'] as string[];
+    expect(comments).toHaveLength(2);
+    expect(JSON.stringify(comments)).not.toMatch(/Ramona|Quimby|4477|03\/14/);
+    expect(comments[0]).toContain('[NAME]');
+  });
+
   test('HumanName and ContactPoint are removed; the Patient id is a pseudonym', () => {
     expect(out['name']).toBeUndefined();
     expect(out['telecom']).toBeUndefined();
@@ -328,5 +342,20 @@ describe('questionnaire responses', () => {
     expect(out?.['questionnaire']).toBeUndefined();
     expect(JSON.stringify(out)).toContain('Knee pain since the fall');
     expect(JSON.stringify(out)).not.toContain(String(p['id']));
+  });
+});
+
+describe('patient context', () => {
+  test('an identifier or telecom code named like an Object member gets no type from the prototype', () => {
+    const b = new PatientContextBuilder();
+    b.add(
+      patient({
+        identifier: [{ type: { coding: [{ code: 'constructor' }] }, value: 'ZX-4471-QQ' }],
+        telecom: [{ system: 'toString', value: 'zx-contact-889' }],
+      }),
+    );
+    const known = b.build('include').get('pat-1')?.known ?? [];
+    expect(known).toContainEqual({ type: 'OTHER_ID', value: 'ZX-4471-QQ' });
+    expect(known).toContainEqual({ type: 'OTHER_ID', value: 'zx-contact-889' });
   });
 });

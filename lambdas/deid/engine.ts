@@ -458,6 +458,12 @@ export class DeidEngine {
       if (FREE_TEXT.has(key)) return this.#scrub(value, walk);
       return looksLikeFhirDate(value) ? toYear(value) : value;
     }
+    // A free-text property repeated (`"comment": ["...", "..."]`): every string in it is free text.
+    if (Array.isArray(value) && FREE_TEXT.has(key))
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        if (typeof item === 'string') value[i] = this.#scrub(item, walk);
+      }
     return this.#walkValue(value, path, walk);
   }
 

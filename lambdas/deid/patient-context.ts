@@ -34,28 +34,30 @@ interface Building {
   consentActive?: boolean;
 }
 
-const IDENTIFIER_TYPES: Readonly<Record<string, PhiType>> = {
-  MR: 'MRN',
-  MRT: 'MRN',
-  SS: 'SSN',
-  SB: 'SSN',
-  DL: 'LICENSE',
-  PPN: 'LICENSE',
-  MB: 'HEALTH_PLAN_ID',
-  MC: 'HEALTH_PLAN_ID',
-  MA: 'HEALTH_PLAN_ID',
-  SN: 'HEALTH_PLAN_ID',
-  AN: 'ACCOUNT',
-};
+// Maps, not object literals: a code read from the data ("constructor") must not find a member of
+// Object.prototype.
+const IDENTIFIER_TYPES: ReadonlyMap<string, PhiType> = new Map([
+  ['MR', 'MRN'],
+  ['MRT', 'MRN'],
+  ['SS', 'SSN'],
+  ['SB', 'SSN'],
+  ['DL', 'LICENSE'],
+  ['PPN', 'LICENSE'],
+  ['MB', 'HEALTH_PLAN_ID'],
+  ['MC', 'HEALTH_PLAN_ID'],
+  ['MA', 'HEALTH_PLAN_ID'],
+  ['SN', 'HEALTH_PLAN_ID'],
+  ['AN', 'ACCOUNT'],
+]);
 
-const TELECOM_TYPES: Readonly<Record<string, PhiType>> = {
-  phone: 'PHONE',
-  sms: 'PHONE',
-  pager: 'PHONE',
-  fax: 'FAX',
-  email: 'EMAIL',
-  url: 'URL',
-};
+const TELECOM_TYPES: ReadonlyMap<string, PhiType> = new Map([
+  ['phone', 'PHONE'],
+  ['sms', 'PHONE'],
+  ['pager', 'PHONE'],
+  ['fax', 'FAX'],
+  ['email', 'EMAIL'],
+  ['url', 'URL'],
+]);
 
 export class PatientContextBuilder {
   readonly #patients = new Map<string, Building>();
@@ -174,7 +176,7 @@ function collectPerson(person: JsonObject, known: KnownIdentifier[]): void {
   for (const t of asArray(person['telecom'])) {
     if (!isObject(t)) continue;
     const value = str(t['value']);
-    if (value) known.push({ type: TELECOM_TYPES[str(t['system']) ?? ''] ?? 'OTHER_ID', value });
+    if (value) known.push({ type: TELECOM_TYPES.get(str(t['system']) ?? '') ?? 'OTHER_ID', value });
   }
   for (const a of asArray(person['address'])) {
     if (!isObject(a)) continue;
@@ -196,7 +198,7 @@ function collectPerson(person: JsonObject, known: KnownIdentifier[]): void {
           .map((c) => (isObject(c) ? str(c['code']) : undefined))
           .find(Boolean)
       : undefined;
-    known.push({ type: IDENTIFIER_TYPES[code ?? ''] ?? 'OTHER_ID', value });
+    known.push({ type: IDENTIFIER_TYPES.get(code ?? '') ?? 'OTHER_ID', value });
   }
   const birth = str(person['birthDate']);
   if (birth && birth.length >= 10) known.push({ type: 'DATE', value: birth });
