@@ -118,7 +118,7 @@ const RELATION =
 const LABEL =
   /(?<!\w)(?:name|patient\s+name|pt\s+name|signed|signature|electronically\s+signed\s+by|e-?signed\s+by|dictated\s+by|transcribed\s+by|attending|pcp|provider|physician|author|cc|contact|emergency\s+contact|surgeon|referring(?:\s+physician)?|resident|intern|fellow|nurse|rn|np|pa|case\s+manager|social\s+worker|sw|chaplain|interpreter|therapist|pharmacist|dietitian)\s*:\s*$/iu;
 const VERBAL_CUE =
-  /(?<!\w)(?:spoke\s+(?:with|to)|talked\s+(?:with|to)|discussed\s+with|d\/w|ask\s+(?:for|to\s+page)|page|paged|called|met\s+with|visited\s+by|accompanied\s+by)[ \t]*$/iu;
+  /(?<!\w)(?:spoke\s+(?:with|to)|talked\s+(?:with|to)|discussed\s+with|d\/w|ask\s+(?:for|to\s+page)|page|paged|called|met\s+with|visited\s+by|accompanied\s+by|follow(?:[ -]?up|ing[ \t]+up)\s+with)[ \t]*$/iu;
 /** Strong place cues (a following name-like word is a place: "lives in Hampton"). */
 const HOME_CUE =
   /(?<!\w)(?:(?:lives|living|resides|residing|resident|native|born|moved|relocated|home|house|grew\s+up|raised)\s+(?:in|of|to|from)|(?:lives|living|resides|residing)(?:[ \t]+[\p{L}']+){1,5}?[ \t]+in)[ \t]+$/iu;
