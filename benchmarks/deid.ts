@@ -21,6 +21,7 @@ import { PatientContextBuilder } from '../lambdas/deid/patient-context';
 import { Pseudonymizer } from '../lambdas/deid/pseudonym';
 import { allResources, generateSyntheticClinic } from '../lambdas/local/seed/synthetic-clinic';
 import { detectPhi, redactPhi } from '../lambdas/phi';
+import { compareWithJsonBaseline } from './json-baseline';
 import { round } from './stats';
 
 const KEY = 'benchmark-key-not-a-secret-0123456789abcdef0123456789abcdef';
@@ -100,24 +101,14 @@ export async function runDeidBenchmark(options: {
 
   // Structured NDJSON against the JSON baseline, in memory, on the same lines.
   const lines = syntheticNdjson(basePatients, 7);
-  const bytes = lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
   const context = contextOf(lines);
+  const structured = compareWithJsonBaseline(
+    lines,
+    () =>
+      new DeidEngine({ pseudonymizer: new Pseudonymizer(KEY), context, phi, referenceYear: REFERENCE_YEAR }),
+    options.quick ? { warmupPasses: 2, pairs: 5 } : { warmupPasses: 5, pairs: 25 },
+  );
   let sink = 0;
-  const baseline = bestOf(runs, () => {
-    for (const line of lines) sink += JSON.stringify(JSON.parse(line)).length;
-  });
-  const engineTime = bestOf(runs, () => {
-    const engine = new DeidEngine({
-      pseudonymizer: new Pseudonymizer(KEY),
-      context,
-      phi,
-      referenceYear: REFERENCE_YEAR,
-    });
-    for (const line of lines) {
-      const outcome = engine.processLine(line);
-      if (outcome.kind === 'kept') sink += outcome.line.length;
-    }
-  });
 
   // Free text through the shared PHI module.
   const notes = Array.from({ length: options.quick ? 2_000 : 8_000 }, (_, i) =>
@@ -168,12 +159,7 @@ export async function runDeidBenchmark(options: {
 
   return {
     data: `synthetic clinic, ${basePatients} patients at 1× (${lines.length} resources, one note each)`,
-    structured: {
-      mb: round(bytes / 1e6, 2),
-      baselineMBps: round(bytes / 1e6 / baseline, 1),
-      engineMBps: round(bytes / 1e6 / engineTime, 1),
-      ratioToJsonBaseline: round(baseline / engineTime, 3),
-    },
+    structured,
     freeText: { mb: round(textBytes / 1e6, 2), mbPerSecond: round(textBytes / 1e6 / textTime, 2) },
     memory,
     gcAvailable: gc !== undefined,

@@ -8,13 +8,15 @@
  *   --year <yyyy>              reference year for ages (default: this year)
  *   --leak-check               afterwards, search the output for the source's names, address lines,
  *                              phones, e-mails, SSN/MRN/licence/passport numbers and full birth dates
- *   --bench                    also time JSON.parse+JSON.stringify vs the engine on the same NDJSON (in memory)
+ *   --bench                    also time JSON.parse+JSON.stringify vs the engine on the same NDJSON (in memory;
+ *                              see benchmarks/json-baseline.ts for the method)
  * Prints counts and rates; never a record value.
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { compareWithJsonBaseline } from '../benchmarks/json-baseline';
 import { DeidEngine } from '../lambdas/deid/engine';
 import { inputFiles, resourcesOfFile } from '../lambdas/deid/files';
 import { LeakCheck } from '../lambdas/deid/leak-check';
@@ -119,36 +121,12 @@ async function main(): Promise<number> {
   if (values.bench) {
     const lines: string[] = [];
     for (const file of files) for await (const r of resourcesOfFile(file)) lines.push(JSON.stringify(r));
-    const bytes = lines.reduce((a, l) => a + l.length + 1, 0);
-    const time = (fn: () => void): number => {
-      const t = process.hrtime.bigint();
-      fn();
-      return Number(process.hrtime.bigint() - t) / 1e9;
-    };
-    const best = (fn: () => void): number => Math.min(time(fn), time(fn), time(fn));
-    let sink = 0;
-    const baseline = best(() => {
-      for (const l of lines) sink += JSON.stringify(JSON.parse(l)).length;
-    });
-    const engineTime = best(() => {
-      const e = new DeidEngine({ pseudonymizer: new Pseudonymizer(key), context, phi, referenceYear });
-      for (const l of lines) {
-        const o = e.processLine(l);
-        if (o.kind === 'kept') sink += o.line.length;
-      }
-    });
-    console.log(
-      JSON.stringify({
-        bench: {
-          mb: Number((bytes / 1e6).toFixed(2)),
-          resources: lines.length,
-          baselineMBps: Number((bytes / 1e6 / baseline).toFixed(2)),
-          engineMBps: Number((bytes / 1e6 / engineTime).toFixed(2)),
-          ratio: Number((baseline / engineTime).toFixed(3)),
-          sink: sink > 0,
-        },
-      }),
+    const bench = compareWithJsonBaseline(
+      lines,
+      () => new DeidEngine({ pseudonymizer: new Pseudonymizer(key), context, phi, referenceYear }),
+      { warmupPasses: 5, pairs: 15 },
     );
+    console.log(JSON.stringify({ bench: { resources: lines.length, ...bench } }));
   }
   return exit;
 }
