@@ -21,7 +21,7 @@ import { PatientContextBuilder } from '../lambdas/deid/patient-context';
 import { Pseudonymizer } from '../lambdas/deid/pseudonym';
 import { allResources, generateSyntheticClinic } from '../lambdas/local/seed/synthetic-clinic';
 import { detectPhi, redactPhi } from '../lambdas/phi';
-import { compareWithJsonBaseline } from './json-baseline';
+import { compareFileToFile, compareInMemory } from './json-baseline';
 import { round } from './stats';
 
 const KEY = 'benchmark-key-not-a-secret-0123456789abcdef0123456789abcdef';
@@ -102,12 +102,11 @@ export async function runDeidBenchmark(options: {
   // Structured NDJSON against the JSON baseline, in memory, on the same lines.
   const lines = syntheticNdjson(basePatients, 7);
   const context = contextOf(lines);
-  const structured = compareWithJsonBaseline(
-    lines,
-    () =>
-      new DeidEngine({ pseudonymizer: new Pseudonymizer(KEY), context, phi, referenceYear: REFERENCE_YEAR }),
-    options.quick ? { warmupPasses: 2, pairs: 5 } : { warmupPasses: 5, pairs: 25 },
-  );
+  const newEngine = () =>
+    new DeidEngine({ pseudonymizer: new Pseudonymizer(KEY), context, phi, referenceYear: REFERENCE_YEAR });
+  const comparison = options.quick ? { warmupPasses: 2, pairs: 5 } : { warmupPasses: 5, pairs: 25 };
+  const structured = await compareInMemory(lines, newEngine, comparison);
+  const structuredFileToFile = await compareFileToFile(lines, newEngine, comparison);
   let sink = 0;
 
   // Free text through the shared PHI module.
@@ -160,6 +159,7 @@ export async function runDeidBenchmark(options: {
   return {
     data: `synthetic clinic, ${basePatients} patients at 1× (${lines.length} resources, one note each)`,
     structured,
+    structuredFileToFile,
     freeText: { mb: round(textBytes / 1e6, 2), mbPerSecond: round(textBytes / 1e6 / textTime, 2) },
     memory,
     gcAvailable: gc !== undefined,

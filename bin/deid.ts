@@ -8,15 +8,15 @@
  *   --year <yyyy>              reference year for ages (default: this year)
  *   --leak-check               afterwards, search the output for the source's names, address lines,
  *                              phones, e-mails, SSN/MRN/licence/passport numbers and full birth dates
- *   --bench                    also time JSON.parse+JSON.stringify vs the engine on the same NDJSON (in memory;
- *                              see benchmarks/json-baseline.ts for the method)
+ *   --bench                    also time JSON.parse+JSON.stringify vs the engine on the same NDJSON, in memory
+ *                              and file to file (see benchmarks/json-baseline.ts for the method)
  * Prints counts and rates; never a record value.
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compareWithJsonBaseline } from '../benchmarks/json-baseline';
+import { compareFileToFile, compareInMemory } from '../benchmarks/json-baseline';
 import { DeidEngine } from '../lambdas/deid/engine';
 import { inputFiles, resourcesOfFile } from '../lambdas/deid/files';
 import { LeakCheck } from '../lambdas/deid/leak-check';
@@ -121,12 +121,12 @@ async function main(): Promise<number> {
   if (values.bench) {
     const lines: string[] = [];
     for (const file of files) for await (const r of resourcesOfFile(file)) lines.push(JSON.stringify(r));
-    const bench = compareWithJsonBaseline(
-      lines,
-      () => new DeidEngine({ pseudonymizer: new Pseudonymizer(key), context, phi, referenceYear }),
-      { warmupPasses: 5, pairs: 15 },
-    );
-    console.log(JSON.stringify({ bench: { resources: lines.length, ...bench } }));
+    const newEngine = () =>
+      new DeidEngine({ pseudonymizer: new Pseudonymizer(key), context, phi, referenceYear });
+    const comparison = { warmupPasses: 5, pairs: 15 };
+    const inMemory = await compareInMemory(lines, newEngine, comparison);
+    const fileToFile = await compareFileToFile(lines, newEngine, comparison);
+    console.log(JSON.stringify({ bench: { resources: lines.length, inMemory, fileToFile } }));
   }
   return exit;
 }
