@@ -1,8 +1,8 @@
 /**
- * The de-identification section's hook. The pipeline engineer owns the measurement itself:
- * `benchmarks/deid.ts` exporting `runDeidBenchmark(options)` (structured NDJSON rate against a
- * JSON.parse + JSON.stringify pass on the same file, free-text MB/s, memory at 1×, 4×, 16×).
- * Until it exists this section records why it is empty; it never invents figures.
+ * The de-identification section's hook: `benchmarks/deid.ts` exporting `runDeidBenchmark(options)`
+ * (structured NDJSON rate against a JSON.parse + JSON.stringify pass on the same lines, in memory
+ * and file to file; free-text MB/s; memory at 1×, 4×, 16×). In a tree without the engine or the
+ * PHI module the section records why it is empty; it never invents figures.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
