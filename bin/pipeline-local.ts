@@ -15,10 +15,19 @@ import '../lib/runtime-polyfills';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import type { RunReport } from '../lambdas/deid/report';
 import { detectPhi, redactPhi } from '../lambdas/phi';
 import { LocalKeyFile } from '../lambdas/pipeline/local-adapters';
 import { runLocalPipeline } from '../lambdas/pipeline/local-run';
+
+const LocalRunNumbers = z.object({
+  k: z.coerce
+    .number()
+    .int()
+    .min(2, 'k-anonymity needs k of at least 2 (every record shares its quasi-identifiers with another)'),
+  biasThreshold: z.coerce.number().min(0).max(1),
+});
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -36,6 +45,14 @@ async function main(): Promise<number> {
     console.error('usage: npm run pipeline:local -- --in <folder of bundles or NDJSON> --out <folder>');
     return 2;
   }
+  // The same bounds the state machine's ValidateRun input has: a bad value is named here, before
+  // anything runs, not discovered by the validate task after every file was de-identified.
+  const numbers = LocalRunNumbers.safeParse({ k: values.k, biasThreshold: values['bias-threshold'] });
+  if (!numbers.success) {
+    for (const issue of numbers.error.issues)
+      console.error(`--${issue.path[0] === 'k' ? 'k' : 'bias-threshold'}: ${issue.message}`);
+    return 2;
+  }
   const outDir = path.resolve(values.out);
   const result = await runLocalPipeline({
     inDir: path.resolve(values.in),
@@ -45,8 +62,8 @@ async function main(): Promise<number> {
     phi: { detectPhi, redactPhi },
     // Task logs carry keys and counts only; the progress lines below say the same more briefly.
     log: { info: () => undefined, warn: (m, f) => console.warn(m, JSON.stringify(f ?? {})) },
-    kAnonymity: Number(values.k),
-    biasShiftThreshold: Number(values['bias-threshold']),
+    kAnonymity: numbers.data.k,
+    biasShiftThreshold: numbers.data.biasThreshold,
     missingConsent: values['grant-missing-consent'] ? 'include' : 'exclude',
     progress: (line) => console.log(line),
   });
