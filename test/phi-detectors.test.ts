@@ -412,6 +412,8 @@ describe('names and places found from their surroundings', () => {
     ['Husband just started a new job in Glen Burnie.', 'ADDRESS', 'Glen Burnie'],
     ['Lives alone in Catonsville with her cat.', 'ADDRESS', 'Catonsville'],
     ['SON DROVE UP FROM CATONSVILLE', 'ADDRESS', 'CATONSVILLE'],
+    // Someone's affiliation.
+    ['Surgeon from Quarrytown in this evening to talk to pt.', 'ADDRESS', 'Quarrytown'],
     // A verb only people are the subject of.
     ['Quorvina lives on the third floor of the building.', 'NAME', 'Quorvina'],
     ['Dzhemal is from the next town over.', 'NAME', 'Dzhemal'],
@@ -441,6 +443,7 @@ describe('names and places found from their surroundings', () => {
     'Sister in California, will call back.',
     'Mobile x-ray at bedside. Warren to follow.',
     'Husband lives nearby and visits daily.',
+    'Nurse from ICU came by; team from cardiology aware.',
     'meds: lasix, coumadin, digoxin and aspirin; wife, son and daughter aware.',
   ])('adds no name or place in %j', (text) => {
     expect(typesOf(text)).not.toContain('NAME');

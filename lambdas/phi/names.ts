@@ -1052,6 +1052,9 @@ function repeatedPhrase(
 /** A move between care sites: the next unusual word names the site ("transferred to Kessler"). */
 const MOTION_CUE =
   /(?<!\w)(?:transferr?ed|transfer|trans|admitted|admit|adm|readmitted|sent|taken|brought|referred|came|went|go|going|arrived|returned|accepted|discharged|d\/c'?d?|dc'?d|presented|seen|followed|vacation|church|resides?|lives?|living|bed)\s+(?:(?:via|by)\s+(?:ambulance|medflight|helicopter|ems|car|taxi)\s+)?(?:in\s+|back\s+|over\s+)?(?:to|into|from|at|in|on|@)\s+(?:the\s+)?$/iu;
+/** Someone's affiliation: "Surgeon from Harbor", "NP from Sinai" (capitalised, so not "rn from icu"). */
+const ROLE_FROM_CUE =
+  /(?<!\w)(?:surgeons?|doctors?|physicians?|attendings?|team|nurses?|rep|representative|np|pa|md|liaison)\s+from\s+(?:the\s+)?$/iu;
 const WEAK_PLACE_CUE = /(?:(?<!\w)(?:at|from|to|in|into)|@)\s+(?:the\s+)?$/iu;
 /** "seen by XGH": after "by" only a hospital initialism is a site ("by Liver team" is a service). */
 const BY_CUE = /(?<!\w)by\s+$/iu;
@@ -1119,6 +1122,7 @@ function detectSites(text: string, tokens: readonly Token[], emit: Emit, dict: W
     let site = false;
     if (!cued) site = dict.isUnknownWord(t.lower) && SITE_AFTER.test(after) && !/^[ \t]*\d/u.test(after);
     else if (MOTION_CUE.test(before)) site = isSiteWord(t, dict);
+    else if (ROLE_FROM_CUE.test(before)) site = t.cap && isSiteWord(t, dict);
     else if (BY_CUE.test(before)) site = HOSPITAL_ABBR.test(t.text) && dict.isUnknownWord(t.lower);
     else if (WEAK_PLACE_CUE.test(before))
       site =
