@@ -61,10 +61,13 @@ export interface RunStatusRecorder {
   finish(runId: string, outcome: RunOutcome): Promise<void>;
 }
 
-export interface PipelineDeps {
+/**
+ * What every task needs. The tasks that only move or delete objects (publish, cleanup) take this
+ * alone, so their bundles carry none of the PHI module's dictionaries.
+ */
+export interface PipelineRunDeps {
   readonly store: ObjectStore;
   readonly keys: PseudonymKeySource;
-  readonly phi: PhiDetector;
   readonly log: PipelineLog;
   readonly now: () => Date;
   /** Where the run's outcome is recorded for the admin API; runs without one are not recorded. */
@@ -78,4 +81,9 @@ export interface PipelineDeps {
     resourcesIn: number;
     resourcesOut: number;
   }) => void;
+}
+
+/** The tasks that read free text (de-identify, validate) also get the PHI module. */
+export interface PipelineDeps extends PipelineRunDeps {
+  readonly phi: PhiDetector;
 }

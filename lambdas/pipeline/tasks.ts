@@ -22,7 +22,7 @@ import {
   ResidualScanner,
 } from '../deid/validation';
 import { ENGINE_VERSION } from '../deid/version';
-import type { PipelineDeps, RunOutcome } from './ports';
+import type { PipelineDeps, PipelineRunDeps, RunOutcome } from './ports';
 import type {
   CleanupStagingInput,
   CleanupStagingOutput,
@@ -80,7 +80,7 @@ function parseLine(line: string, file: string, lineNo: number): JsonObject {
   return value;
 }
 
-async function readText(deps: PipelineDeps, bucket: string, key: string): Promise<string> {
+async function readText(deps: PipelineRunDeps, bucket: string, key: string): Promise<string> {
   const parts: string[] = [];
   for await (const chunk of linesOf(deps.store.read(bucket, key))) parts.push(chunk);
   return parts.join('\n');
@@ -365,7 +365,7 @@ export interface Manifest {
 
 export async function publishDataset(
   input: PublishDatasetInput,
-  deps: PipelineDeps,
+  deps: PipelineRunDeps,
 ): Promise<PublishDatasetOutput> {
   const report = RunReportSchema.parse(
     JSON.parse(await readText(deps, input.stagingBucket, input.reportKey)),
@@ -446,7 +446,7 @@ export async function publishDataset(
 
 export async function cleanupStaging(
   input: CleanupStagingInput,
-  deps: PipelineDeps,
+  deps: PipelineRunDeps,
 ): Promise<CleanupStagingOutput> {
   const deletedObjects = await deps.store.deletePrefix(input.stagingBucket, input.stagingDataPrefix);
   deps.log.info('cleaned staging', { runId: input.runId, deletedObjects });

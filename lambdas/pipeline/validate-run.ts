@@ -1,7 +1,7 @@
 // Step Functions task: residual-PHI scan, k-anonymity (generalizing further when needed) and bias
 // report over the run's staging output; writes the run report and answers whether the run passed.
 // Consent was applied by deidentify-file, which reads every Consent of the export.
-import { awsPipelineDeps } from './aws-deps';
+import { awsPipelineDeps } from './aws-phi-deps';
 import { ValidateRunInput, type ValidateRunOutput } from './task-contracts';
 import { validateRun } from './tasks';
 
