@@ -5,9 +5,10 @@
  * detectors to test and fix.
  */
 import { detectKnown } from './known';
-import { detectNames, type WordDictionary } from './names';
+import { detectNames } from './names';
 import { detectPatterns, type Emit } from './patterns';
 import type { DetectOptions, PhiSpan, PhiType } from './types';
+import type { WordDictionary } from './words';
 
 /**
  * When spans overlap, the merged span takes the type of the most specific detector: a known value

@@ -16,7 +16,7 @@
  * full parse. Neither list is copied into a Set: lookups run on the parsed array and object.
  */
 import { CLINICAL_ABBREVIATIONS, CLINICAL_WORDS, COMMON_WORDS } from './lexicon';
-import type { WordDictionary } from './names';
+import type { WordDictionary } from './words';
 
 export { CLINICAL_ABBREVIATIONS };
 

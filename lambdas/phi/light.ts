@@ -9,7 +9,7 @@
  * chat path. De-identification for training uses lambdas/phi/index.ts.
  */
 import { createPhiDetector } from './detect';
-import { NO_DICTIONARY } from './names';
+import { NO_DICTIONARY } from './words';
 
 export {
   type PhiDetectorApi,
