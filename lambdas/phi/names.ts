@@ -100,7 +100,6 @@ function verbalCueName(t: Token): boolean {
 /** A standalone lexicon name with no cue. */
 function lexiconName(t: Token): boolean {
   if (t.w.ambiguous || isCommon(t) || isAcronym(t)) return false;
-  // A name that is no English word needs no capital: notes are often typed in one case throughout.
   // A name that is no English word, capitalised where case means something ("Suzette").
   if (t.mode === 'mixed' && t.cap && t.distinct) return true;
   if (t.mode === 'mixed') return t.cap && isLexiconName(t);
@@ -339,6 +338,10 @@ function nameBeforePersonVerb(
 const PHONE_AFTER_NAME =
   /^[ \t]*[,:-]?[ \t]*(?:\(?(?:cell|home|work|mobile|mob|phone|ph|tel|pager|beeper)\)?[ \t]*(?:#|:|no\.?|number)?[ \t]*:?[ \t]*)?\(?\d{3}\)?[ \t.-]?\d{3}[ \t.-]?\d{4}\b/iu;
 
+/** A word of a contact's name: a name from the lists or a word in no dictionary, never a common word. */
+const contactNameWord = (x: Token, dict: WordDictionary): boolean =>
+  !isCommon(x) && !x.w.ambiguous && (isLexiconName(x) || dict.isUnknownWord(x.lower));
+
 /**
  * Two capitalised words that are names or in no dictionary, then a phone number: a contact list
  * entry. Both words must pass (a "Call Center 410-..." line has English words).
@@ -347,9 +350,8 @@ function nameBeforePhone(text: string, tokens: readonly Token[], i: number, dict
   const t = tokens[i];
   const next = tokens[i + 1];
   if (t === undefined || next === undefined || !t.cap || !next.cap) return false;
-  const nameLike = (x: Token): boolean =>
-    !isCommon(x) && !x.w.ambiguous && (isLexiconName(x) || dict.isUnknownWord(x.lower));
-  if (!nameLike(t) || !nameLike(next) || !blanks(text, t.end, next.start, 1, 1)) return false;
+  if (!contactNameWord(t, dict) || !contactNameWord(next, dict) || !blanks(text, t.end, next.start, 1, 1))
+    return false;
   return PHONE_AFTER_NAME.test(text.slice(next.end, next.end + 40));
 }
 
