@@ -157,7 +157,7 @@ describe('audit in the request path', () => {
     }
   });
 
-  test('a booking whose audit write failed is replayed (and audited) on retry with the same key, not booked twice', async () => {
+  test('a booking whose audit write failed is undone; the retry with the same key books it once, audited as a create', async () => {
     const harness = await createHarness(dynamo, NOW, 13);
     let auditUp = false;
     const flaky: AuditSink = {
@@ -176,18 +176,75 @@ describe('audit in the request path', () => {
       headers: { 'Idempotency-Key': 'retry-after-audit-outage' },
       claims: claimsFor({ sub: `sub-${patient.id}`, roles: ['patient'], patientId: patient.id }),
     });
+    const slotId = harness.clinic.freeSlotIds[0]!;
     const failed = await handler(request);
     expect(failed.statusCode).toBe(503);
     expect(failed.body).not.toContain('appointmentId');
+    // Nothing stands unaudited: no appointment, and the slot is free in FHIR.
+    expect(await harness.fhir.search('Appointment', { slot: `Slot/${slotId}` })).toHaveLength(0);
+    expect((await harness.fhir.read('Slot', slotId)).status).toBe('free');
     auditUp = true;
     const retried = await handler(request);
     expect(retried.statusCode).toBe(201);
-    expect(
-      await harness.fhir.search('Appointment', { slot: `Slot/${harness.clinic.freeSlotIds[0]!}` }),
-    ).toHaveLength(1);
+    const again = await handler(request);
+    expect(again.body).toBe(retried.body);
+    expect(await harness.fhir.search('Appointment', { slot: `Slot/${slotId}` })).toHaveLength(1);
     const chain = await harness.audit.listForPatient(patient.id);
-    expect(chain).toHaveLength(1);
-    expect(chain[0]).toMatchObject({ resourceType: 'Appointment', action: 'read', outcome: 'success' });
+    expect(chain.map((e) => [e.resourceType, e.action, e.outcome])).toEqual([
+      ['Appointment', 'create', 'success'],
+      ['Appointment', 'read', 'success'],
+    ]);
+  });
+
+  test('a cancellation whose audit write failed is undone: the appointment keeps its slot, in FHIR and in the ledger', async () => {
+    const harness = await createHarness(dynamo, NOW, 15);
+    let auditUp = true;
+    const flaky: AuditSink = {
+      append: async (e) => {
+        if (!auditUp) throw new DependencyUnavailable('audit');
+        return harness.audit.append(e);
+      },
+      listForPatient: (id) => harness.audit.listForPatient(id),
+    };
+    const handler = createApiHandler({ ...harness.ports, audit: flaky });
+    const [owner, other] = harness.clinic.patients;
+    const slotId = harness.clinic.freeSlotIds[1]!;
+    const as = (p: typeof owner) => claimsFor({ sub: `sub-${p!.id}`, roles: ['patient'], patientId: p!.id });
+    const booked = await handler(
+      apiEvent({
+        method: 'POST',
+        path: '/v1/me/appointments',
+        body: { slotId, reason: 'Check' },
+        headers: { 'Idempotency-Key': 'book-before-cancel' },
+        claims: as(owner),
+      }),
+    );
+    expect(booked.statusCode).toBe(201);
+    const { appointmentId } = parseBody(booked.body) as { appointmentId: string };
+
+    auditUp = false;
+    const cancel = apiEvent({
+      method: 'DELETE',
+      path: `/v1/me/appointments/${appointmentId}`,
+      claims: as(owner),
+    });
+    expect((await handler(cancel)).statusCode).toBe(503);
+    auditUp = true;
+
+    expect((await harness.fhir.read('Appointment', appointmentId)).status).toBe('booked');
+    expect((await harness.fhir.read('Slot', slotId)).status).toBe('busy');
+    // The ledger holds the slot for the appointment again: nobody else can claim it.
+    expect(await harness.ports.slotLedger.claim(slotId, { patientId: other!.id, requestId: 'probe' })).toBe(
+      false,
+    );
+    // A retry cancels, audited as the update it is.
+    expect((await handler(cancel)).statusCode).toBe(200);
+    expect((await harness.fhir.read('Appointment', appointmentId)).status).toBe('cancelled');
+    const chain = await harness.audit.listForPatient(owner!.id);
+    expect(chain.map((e) => [e.resourceType, e.action])).toEqual([
+      ['Appointment', 'create'],
+      ['Appointment', 'update'],
+    ]);
   });
 
   test('a write whose audit event fails is rolled back: consent unchanged, no refill task left behind', async () => {

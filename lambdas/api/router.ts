@@ -21,7 +21,7 @@ import {
   UnsupportedMediaType,
   ValidationFailed,
 } from '../core/errors';
-import { withFhirWriteJournal } from '../core/fhir-write-journal';
+import { type FhirWriteJournal, withFhirWriteJournal } from '../core/fhir-write-journal';
 import type { AccessContext } from '../core/policy';
 import type { AuditEvent, AuditOutcome, AuditSink, AuditTarget, IdempotencyStore } from '../core/ports';
 import type { Audited } from '../core/services/audited';
@@ -224,28 +224,14 @@ function buildHandler(wiring: Wiring | undefined, options: ApiOptions): ApiHandl
             caller,
             key.data,
             auditWriter,
+            logger,
           );
           logger.info('request completed', { operationId, requestId, status: answer.statusCode, role });
           return json(answer.statusCode, answer.body);
         }
         const result = await withFhirWriteJournal(async (journal) => {
           const done = await operation.run(wiring.services, input, context);
-          if (done.audit) {
-            try {
-              await auditWriter.write(done.audit, 'success');
-            } catch (auditError) {
-              // No write may stand unaudited: undo this request's FHIR writes, then answer 503.
-              const notUndone = await journal.rollBack(wiring.services.fhir.inner);
-              if (notUndone > 0) {
-                logger.error('audit failed and a write could not be undone', {
-                  operationId,
-                  requestId,
-                  notUndone,
-                });
-              }
-              throw auditError;
-            }
-          }
+          await auditOrUndo(done, auditWriter, journal, wiring, logger, context);
           return done;
         });
         const body = validateResponse(operation, result, logger, requestId);
@@ -321,6 +307,40 @@ class RequestAuditor {
   }
 }
 
+/**
+ * Writes the one audit event of a successful operation. When that fails no write may stand
+ * unaudited: the request's FHIR writes are rolled back, then the operation's own side effects
+ * (Audited.undo), and the audit error goes on to become a 503.
+ */
+async function auditOrUndo(
+  done: Audited<unknown>,
+  auditor: RequestAuditor,
+  journal: FhirWriteJournal,
+  wiring: Wiring,
+  logger: ApiLogger,
+  context: AccessContext,
+): Promise<void> {
+  if (!done.audit) return;
+  try {
+    await auditor.write(done.audit, 'success');
+  } catch (auditError) {
+    const notUndone = await journal.rollBack(wiring.services.fhir.inner);
+    const sideEffectsUndone = await (done.undo?.() ?? Promise.resolve()).then(
+      () => true,
+      () => false,
+    );
+    if (notUndone > 0 || !sideEffectsUndone) {
+      logger.error('audit failed and a write could not be undone', {
+        operationId: context.operationId,
+        requestId: context.requestId,
+        notUndone,
+        sideEffectsUndone,
+      });
+    }
+    throw auditError;
+  }
+}
+
 async function runIdempotent(
   wiring: Wiring,
   operation: ApiOperation,
@@ -329,6 +349,7 @@ async function runIdempotent(
   caller: Caller,
   key: string,
   auditor: RequestAuditor,
+  logger: ApiLogger,
 ): Promise<{ statusCode: number; body: unknown }> {
   const store: IdempotencyStore = wiring.ports.idempotency;
   // Keys are per caller and operation: one user's key can never replay another user's response.
@@ -346,21 +367,25 @@ async function runIdempotent(
   }
   let result: Audited<unknown>;
   try {
-    result = await operation.run(wiring.services, input, context);
+    // When the audit event cannot be written, the write is undone and the key released below, so
+    // a retry with the same key runs the operation afresh and records its own event.
+    result = await withFhirWriteJournal(async (journal) => {
+      const done = await operation.run(wiring.services, input, context);
+      await auditOrUndo(done, auditor, journal, wiring, logger, context);
+      return done;
+    });
   } catch (error) {
-    // Nothing happened, so the same key may be used again.
+    // Nothing stands, so the same key may be used again.
     await store.release(scopedKey);
     throw error;
   }
   const body = operation.response.parse(result.value);
-  // Remembered before auditing: if the audit write fails (503), a retry with the same key replays
-  // this response, audited then, instead of booking twice.
+  // Remembered once written and audited: a retry with the same key replays this response.
   await store.complete(scopedKey, {
     statusCode: operation.successStatus,
     body,
     ...(result.audit ? { audit: result.audit } : {}),
   });
-  if (result.audit) await auditor.write(result.audit, 'success');
   return { statusCode: operation.successStatus, body };
 }
 

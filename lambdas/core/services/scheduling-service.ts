@@ -115,7 +115,8 @@ export class SchedulingService {
       await this.ledger.release(request.slotId, context.requestId);
       throw error instanceof NotFound ? new NotFound('Slot') : error;
     }
-    await this.ledger.confirm(request.slotId, appointment.id ?? '', context.requestId);
+    const appointmentId = appointment.id ?? '';
+    await this.ledger.confirm(request.slotId, appointmentId, context.requestId);
     return {
       value: appointmentView(appointment, { includeReason: true }),
       audit: {
@@ -125,6 +126,9 @@ export class SchedulingService {
         action: 'create',
         purpose: 'patient-request',
       },
+      // The appointment and the slot's status are rolled back with the FHIR writes; the slot is
+      // freed in the ledger too, so a retry can book it.
+      undo: () => this.ledger.release(request.slotId, appointmentId),
     };
   }
 
@@ -156,16 +160,24 @@ export class SchedulingService {
       { ...appointment, status: 'cancelled', cancelationReason: { text: 'Cancelled by the patient' } },
       { ifMatchVersion: appointment.meta?.versionId },
     );
+    const freed: string[] = [];
     for (const reference of appointment.slot ?? []) {
       const slotId = idOf(reference, 'Slot');
       if (!slotId) continue;
       const slot = await this.fhir.read('Slot', slotId);
       await this.fhir.update<FhirSlot>({ ...slot, status: 'free' }, { ifMatchVersion: slot.meta?.versionId });
       await this.ledger.release(slotId, appointmentId);
+      freed.push(slotId);
     }
     return {
       value: appointmentView(cancelled, { includeReason: true }),
       audit: { ...audit, action: 'update' },
+      // The appointment is booked again by the FHIR rollback: its slots go back to it in the ledger.
+      undo: async () => {
+        for (const slotId of freed)
+          if (await this.ledger.claim(slotId, { patientId, requestId: context.requestId }))
+            await this.ledger.confirm(slotId, appointmentId, context.requestId);
+      },
     };
   }
 
