@@ -4,13 +4,16 @@
  *   npm start                         serve on 127.0.0.1:3000 (PORT overrides), data in .local/
  *   npx tsx bin/local.ts totp <user>  print a demo user's current TOTP code (an authenticator app)
  */
+
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { clinicTimeZoneFromEnvironment } from '../lambdas/api/composition';
 import type { DemoUserCredentials } from '../lambdas/local/identity/demo-users';
 import { totpCode } from '../lambdas/local/identity/totp';
 import type { LocalLogFields } from '../lambdas/local/log';
 import { localPaths } from '../lambdas/local/paths';
 import { DEFAULT_LOCAL_PORT, type LocalPortal, startLocalPortal } from '../lambdas/local/portal';
+import { RUNTIME_ENV } from '../lib/contracts';
 
 const DATA_DIR = resolve('.local');
 
@@ -80,7 +83,16 @@ function printWelcome(portal: LocalPortal): void {
 }
 
 async function serve(): Promise<void> {
-  const portal = await startLocalPortal({ dataDir: DATA_DIR, port: portFromEnvironment(), log: logLine });
+  const portal = await startLocalPortal({
+    dataDir: DATA_DIR,
+    port: portFromEnvironment(),
+    log: logLine,
+    // The deployed API takes the zone from the config; locally, WELLGATE_CLINIC_TIME_ZONE or this machine's.
+    timeZone: clinicTimeZoneFromEnvironment({
+      [RUNTIME_ENV.clinicTimeZone]:
+        process.env[RUNTIME_ENV.clinicTimeZone] ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    }),
+  });
   printWelcome(portal);
 
   let stopping = false;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isIanaTimeZone } from '../lambdas/core/clinic-time';
 
 /**
  * One clinic deployment, validated before any construct is built.
@@ -78,6 +79,13 @@ export const WellgateConfigSchema = z
           'lower-case letters, digits and "-", 3-22 characters, e.g. "oakridge"',
         )
         .describe('Short id used as the prefix of every stack and resource name.'),
+      timeZone: z
+        .string()
+        .refine(isIanaTimeZone, 'must be an IANA time zone such as "America/New_York"')
+        .default('UTC')
+        .describe(
+          "IANA time zone of the clinic: the front desk's schedule day and the times the assistant states are in it.",
+        ),
     }),
     account: z
       .string()

@@ -68,4 +68,5 @@ export const RUNTIME_ENV = {
   trainingStateMachineArn: 'WELLGATE_TRAINING_STATE_MACHINE_ARN',
   corsOrigins: 'WELLGATE_CORS_ORIGINS',
   conversationDays: 'WELLGATE_CONVERSATION_DAYS',
+  clinicTimeZone: 'WELLGATE_CLINIC_TIME_ZONE',
 } as const;

@@ -3,6 +3,7 @@
  * dynalite-backed stores: booking without double booking, idempotency, cancel, trends, consents,
  * refills, intake, access log, break-glass and the staff schedule.
  */
+import type { Appointment } from '@medplum/fhirtypes';
 import { type ApiHandler, createApiHandler } from '../lambdas/api';
 import { CONSENT_CATEGORY_SYSTEM } from '../lambdas/core/services/consent-service';
 import {
@@ -397,6 +398,37 @@ describe('access log, clinicians, staff, admin', () => {
     });
     expect(JSON.stringify(body)).not.toContain('Follow-up');
     expect(JSON.stringify(body)).not.toContain(alice.birthDate);
+  });
+
+  test("the staff schedule's day is the clinic's: a 10:30 pm New York visit is on that New York day", async () => {
+    const late = await harness.fhir.create<Appointment>({
+      resourceType: 'Appointment',
+      status: 'booked',
+      // 22:30 on 2026-07-14 in New York (EDT, UTC-4).
+      start: '2026-07-15T02:30:00.000Z',
+      end: '2026-07-15T03:00:00.000Z',
+      participant: [{ actor: { reference: `Patient/${alice.id}` }, status: 'accepted' }],
+    });
+    const scheduleOf = async (api: typeof handler, date: string): Promise<string[]> => {
+      const response = await api(
+        apiEvent({
+          method: 'GET',
+          path: '/v1/schedule',
+          query: { date },
+          claims: claimsFor({ sub: 'desk', roles: ['staff'] }),
+        }),
+      );
+      expect(response.statusCode).toBe(200);
+      return (parseBody(response.body)['appointments'] as Array<{ appointmentId: string }>).map(
+        (row) => row.appointmentId,
+      );
+    };
+    const newYork = createApiHandler(harness.ports, { timeZone: 'America/New_York' });
+    expect(await scheduleOf(newYork, '2026-07-14')).toContain(late.id);
+    expect(await scheduleOf(newYork, '2026-07-15')).not.toContain(late.id);
+    // With the default (UTC) the same visit is on the 15th.
+    expect(await scheduleOf(handler, '2026-07-15')).toContain(late.id);
+    expect(await scheduleOf(handler, '2026-07-14')).not.toContain(late.id);
   });
 
   test('admin links a user to a patient through the UserDirectory port; unknown users are 404', async () => {

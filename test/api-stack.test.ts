@@ -334,6 +334,7 @@ describe('ApiStack (VPC on, training pipeline present)', () => {
             [RUNTIME_ENV.trainingStateMachineArn]: Match.anyValue(),
             [RUNTIME_ENV.corsOrigins]: config.corsOrigins.join(','),
             [RUNTIME_ENV.conversationDays]: String(config.retention.conversationDays),
+            [RUNTIME_ENV.clinicTimeZone]: config.clinic.timeZone,
           }),
         },
       },

@@ -37,6 +37,7 @@ describe('clinic configuration', () => {
     expect(config.cognito.threatProtection).toBe('ENFORCED');
     expect(config.corsOrigins).toEqual([]);
     expect(config.training.kAnonymity).toBe(5);
+    expect(config.clinic.timeZone).toBe('UTC');
   });
 
   it.each([
@@ -64,6 +65,10 @@ describe('clinic configuration', () => {
     ],
     [{ disasterRecovery: { region: 'us-east-1' } }, 'disasterRecovery.region: must differ from "region"'],
     [{ clinic: { name: 'X', id: 'Bad_Id' } }, 'clinic.id: lower-case letters'],
+    [
+      { clinic: { name: 'Oakridge', id: 'oakridge', timeZone: 'Eastern' } },
+      'clinic.timeZone: must be an IANA time zone',
+    ],
     [{ unknownField: true }, 'unknownField'],
   ])('rejects %j, naming the field and the fix', (override, expected) => {
     const problems = problemsOf({ ...example, ...override });

@@ -15,6 +15,7 @@ import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency-store';
 import { DynamoSlotLedger } from '../adapters/dynamo-slot-ledger';
 import { EmfSecurityMetrics } from '../adapters/emf-security-metrics';
 import { HealthLakeFhirStore } from '../adapters/healthlake-fhir-store';
+import { isIanaTimeZone } from '../core/clinic-time';
 import { JournalingFhirStore } from '../core/fhir-write-journal';
 import { PatientCompartmentPolicy } from '../core/policy';
 import type {
@@ -74,7 +75,12 @@ export interface ApiServices {
   readonly admin: AdminService;
 }
 
-export function createServices(ports: ApiPorts): ApiServices {
+export interface ServiceSettings {
+  /** The clinic's IANA time zone (config `clinic.timeZone`); default UTC. */
+  readonly timeZone?: string;
+}
+
+export function createServices(ports: ApiPorts, settings: ServiceSettings = {}): ApiServices {
   // Writes go through the journal so a request whose audit event fails can be rolled back.
   const fhir = new JournalingFhirStore(ports.fhir);
   const policy = new PatientCompartmentPolicy(fhir, ports.metrics ?? new EmfSecurityMetrics());
@@ -82,7 +88,7 @@ export function createServices(ports: ApiPorts): ApiServices {
     fhir,
     policy,
     profile: new ProfileService(fhir, policy),
-    scheduling: new SchedulingService(fhir, policy, ports.slotLedger),
+    scheduling: new SchedulingService(fhir, policy, ports.slotLedger, settings.timeZone),
     observations: new ObservationService(fhir, policy),
     medications: new MedicationService(fhir, policy),
     intake: new IntakeService(fhir, policy),
@@ -169,6 +175,16 @@ export function portsFromEnvironment(group: FunctionGroup, env: NodeJS.ProcessEn
       ? new CognitoUserDirectory(new CognitoIdentityProviderClient({}), required(RUNTIME_ENV.userPoolId))
       : unconfigured('users'),
   };
+}
+
+/** The clinic's time zone from WELLGATE_CLINIC_TIME_ZONE (IANA); UTC when unset. */
+export function clinicTimeZoneFromEnvironment(env: NodeJS.ProcessEnv = process.env): string {
+  const zone = env[RUNTIME_ENV.clinicTimeZone]?.trim() || 'UTC';
+  if (!isIanaTimeZone(zone))
+    throw new ConfigurationError(
+      `${RUNTIME_ENV.clinicTimeZone} must be an IANA time zone such as America/New_York`,
+    );
+  return zone;
 }
 
 /** Allowed CORS origins from WELLGATE_CORS_ORIGINS (comma-separated); none means no CORS headers. */

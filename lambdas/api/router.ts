@@ -49,6 +49,8 @@ export interface ApiOptions {
   readonly operations?: Partial<Record<PluggableOperationId, ApiOperation>>;
   /** Reported by /v1/health. */
   readonly version?: string;
+  /** The clinic's IANA time zone (config `clinic.timeZone`); default UTC. */
+  readonly timeZone?: string;
 }
 
 const BREAK_GLASS_HEADER = 'x-break-glass-reason';
@@ -98,7 +100,10 @@ function matchRoute(
 
 /** The API behind ports. Build once per process (cold start) and call per request. */
 export function createApiHandler(ports: ApiPorts, options: ApiOptions = {}): ApiHandler {
-  return buildHandler({ ports, services: createServices(ports) }, options);
+  return buildHandler(
+    { ports, services: createServices(ports, options.timeZone ? { timeZone: options.timeZone } : {}) },
+    options,
+  );
 }
 
 /** The public function group needs no ports: health and the OpenAPI document only. */

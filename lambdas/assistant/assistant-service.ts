@@ -55,6 +55,8 @@ export interface AssistantDependencies {
   readonly logger: ApiLogger;
   /** Days a conversation is kept (TTL); WELLGATE_CONVERSATION_DAYS. */
   readonly conversationDays: number;
+  /** The clinic's IANA time zone, in which the assistant states times and days; default UTC. */
+  readonly timeZone?: string;
   readonly screen?: RedFlagScreen;
   /** Id source (tests pin it). */
   readonly newId?: () => string;
@@ -139,7 +141,14 @@ export class AssistantService {
       if (refusal) {
         outcome = refusal;
       } else {
-        const patientContext = await loadContext(this.deps.fhir, patientId, intent.all, now, map);
+        const patientContext = await loadContext(
+          this.deps.fhir,
+          patientId,
+          intent.all,
+          now,
+          map,
+          this.deps.timeZone,
+        );
         contextKinds = Object.keys(patientContext);
         outcome = await this.modelOutcome(
           {

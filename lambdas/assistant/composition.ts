@@ -6,7 +6,7 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RUNTIME_ENV } from '../../lib/contracts';
-import { type ApiLogger, ConfigurationError } from '../api/composition';
+import { type ApiLogger, ConfigurationError, clinicTimeZoneFromEnvironment } from '../api/composition';
 import type { FhirStore } from '../core/ports';
 import { DynamoConversationStore } from './conversation-store';
 import { BedrockChatModel } from './model/bedrock';
@@ -68,5 +68,6 @@ export function assistantOperations(options: AssistantRuntimeOptions): Assistant
     model: options.model ?? chatModelFromEnvironment(env),
     logger: options.logger,
     conversationDays: conversationDaysFromEnvironment(env),
+    timeZone: clinicTimeZoneFromEnvironment(env),
   });
 }

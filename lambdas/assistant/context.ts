@@ -66,6 +66,7 @@ export async function loadContext(
   intents: readonly Intent[],
   now: Date,
   map: PlaceholderMap,
+  timeZone = 'UTC',
 ): Promise<PatientContext> {
   const needs = new Set(intents.flatMap((intent) => NEEDS[intent]));
   const subject = `Patient/${patientId}`;
@@ -100,7 +101,7 @@ export async function loadContext(
         return {
           ref: `APPT_${index + 1}`,
           appointmentId: a.id ?? '',
-          when: map.tokenFor('DATE', formatWhen(a.start ?? '')),
+          when: map.tokenFor('DATE', formatWhen(a.start ?? '', timeZone)),
           ...(practitioner.name ? { clinician: map.tokenFor('CLINICIAN', practitioner.name) } : {}),
           status: a.status,
         };
@@ -132,27 +133,33 @@ export async function loadContext(
     }
     context.results = [...latest.entries()].slice(0, MAX_ITEMS).map(([name, observation]) => ({
       name,
-      when: map.tokenFor('DATE', formatDay(observation.effectiveDateTime ?? observation.issued ?? '')),
+      when: map.tokenFor(
+        'DATE',
+        formatDay(observation.effectiveDateTime ?? observation.issued ?? '', timeZone),
+      ),
     }));
   }
   return context;
 }
 
-/** "Tuesday, March 4 at 9:00 AM UTC": how the patient reads an appointment time. */
-export function formatWhen(iso: string): string {
+/** "Tuesday, March 4 at 9:00 AM EST": how the patient reads an appointment time, in the clinic's zone. */
+export function formatWhen(iso: string, timeZone = 'UTC'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  // The clinic has no time-zone setting yet (lambdas/README.md "Known limits"): say UTC plainly.
-  return `${date.toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' })} at ${date.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' })} UTC`;
+  const day = date.toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone });
+  // The zone's short name goes with the time ("EST", "UTC"), so no reader has to guess it.
+  const time = date.toLocaleTimeString('en-US', {
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  });
+  return `${day} at ${time}`;
 }
 
-export function formatDay(iso: string): string {
+/** "March 4, 2026": the clinic's calendar day of an instant. */
+export function formatDay(iso: string, timeZone = 'UTC'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleDateString('en-US', {
-    month: 'long',
-    day: 'numeric',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  return date.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone });
 }

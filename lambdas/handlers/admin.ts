@@ -2,13 +2,18 @@
 // over AWS adapters, chosen once at cold start from the environment the CDK sets.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { corsOriginsFromEnvironment, portsFromEnvironment } from '../api/composition';
+import {
+  clinicTimeZoneFromEnvironment,
+  corsOriginsFromEnvironment,
+  portsFromEnvironment,
+} from '../api/composition';
 import { createApiHandler } from '../api/router';
 import { trainingRunOperationsFromEnvironment } from '../api/training-runs';
 
 const apiHandler = createApiHandler(portsFromEnvironment('admin'), {
   groups: ['admin'],
   corsOrigins: corsOriginsFromEnvironment(),
+  timeZone: clinicTimeZoneFromEnvironment(),
   // Training runs (issue 5): 501 until the training stack passes its state machine ARN.
   operations: trainingRunOperationsFromEnvironment(),
 });

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { RUNTIME_ENV } from '../../lib/contracts';
 import {
   ConfigurationError,
+  clinicTimeZoneFromEnvironment,
   corsOriginsFromEnvironment,
   createLogger,
   documentClient,
@@ -28,6 +29,7 @@ if (!appStateTable) {
 const apiHandler = createApiHandler(ports, {
   groups: ['assistant'],
   corsOrigins: corsOriginsFromEnvironment(),
+  timeZone: clinicTimeZoneFromEnvironment(),
   operations: assistantOperations({
     fhir: ports.fhir,
     appState: { client: documentClient(new DynamoDBClient({})), tableName: appStateTable },

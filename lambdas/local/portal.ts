@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { RUNTIME_ENV } from '../../lib/contracts';
 import { EmfSecurityMetrics } from '../adapters/emf-security-metrics';
 import {
   type ApiLogger,
@@ -46,6 +47,8 @@ export interface LocalPortalOptions {
   readonly today?: Date;
   /** Origins the API answers CORS for (exact match), as `corsOrigins` in the deployed config; default none. */
   readonly corsOrigins?: readonly string[];
+  /** The clinic's IANA time zone, as `clinic.timeZone` in the deployed config; default UTC. */
+  readonly timeZone?: string;
   /**
    * Test seam: replaces or wraps the ports the handler runs on (the hardening suites wrap them with
    * fault injectors). Called once, at start, with the local adapters and the dynalite instance.
@@ -112,12 +115,19 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
     };
     const ports = options.wrapPorts ? options.wrapPorts(localPorts, dynamo) : localPorts;
     const appState = { client: dynamo.documentClient, tableName: LOCAL_TABLES.appState };
+    const timeZone = options.timeZone ?? 'UTC';
     const apiHandler = createApiHandler(ports, {
       corsOrigins: options.corsOrigins ?? [],
+      timeZone,
       // The same plug-ins the assistant and admin functions load in AWS, on local adapters:
       // the local rules model (no Bedrock) and the training pipeline over folders.
       operations: {
-        ...assistantOperations({ fhir: ports.fhir, appState, logger: apiLogger, env: {} }),
+        ...assistantOperations({
+          fhir: ports.fhir,
+          appState,
+          logger: apiLogger,
+          env: { [RUNTIME_ENV.clinicTimeZone]: timeZone },
+        }),
         ...localTrainingRunOperations({
           fhir: ports.fhir,
           appState,

@@ -330,6 +330,7 @@ export class PortalApi extends Construct {
       [RUNTIME_ENV.userPoolId]: props.userPool.userPoolId,
       [RUNTIME_ENV.corsOrigins]: settings.corsOrigins.join(','),
       [RUNTIME_ENV.conversationDays]: String(settings.retention.conversationDays),
+      [RUNTIME_ENV.clinicTimeZone]: settings.clinic.timeZone,
       ...(props.trainingPipeline
         ? { [RUNTIME_ENV.trainingStateMachineArn]: props.trainingPipeline.stateMachine.stateMachineArn }
         : {}),

@@ -5,6 +5,7 @@
  */
 import type { Appointment, Slot as FhirSlot, Schedule } from '@medplum/fhirtypes';
 import type { AppointmentView, DaySchedule, Slot } from '../../api/schemas';
+import { dayBounds } from '../clinic-time';
 import { Conflict, NotFound } from '../errors';
 import type { AccessContext, PatientCompartmentPolicy } from '../policy';
 import type { FhirStore, SlotLedger } from '../ports';
@@ -24,6 +25,8 @@ export class SchedulingService {
     private readonly fhir: FhirStore,
     private readonly policy: PatientCompartmentPolicy,
     private readonly ledger: SlotLedger,
+    /** The clinic's IANA time zone: the day of the front desk's schedule. */
+    private readonly timeZone = 'UTC',
   ) {}
 
   /** Free slots carry no patient data: not PHI, not audited. */
@@ -183,8 +186,8 @@ export class SchedulingService {
 
   /** Front-desk view: times, status and participants; no reason, no clinical content. */
   async daySchedule(_context: AccessContext, date: string): Promise<Audited<DaySchedule>> {
-    const dayStart = new Date(`${date}T00:00:00.000Z`);
-    const dayEnd = new Date(dayStart.getTime() + 86_400_000);
+    // The clinic's day, not UTC's: in New York a UTC day starts at 7 or 8 pm the evening before.
+    const { start: dayStart, end: dayEnd } = dayBounds(date, this.timeZone);
     const appointments = await this.fhir.search('Appointment', {
       date: [`ge${dayStart.toISOString()}`, `lt${dayEnd.toISOString()}`],
       _sort: 'date',
