@@ -412,6 +412,14 @@ describe('names and places found from their surroundings', () => {
     ['Husband just started a new job in Glen Burnie.', 'ADDRESS', 'Glen Burnie'],
     ['Lives alone in Catonsville with her cat.', 'ADDRESS', 'Catonsville'],
     ['SON DROVE UP FROM CATONSVILLE', 'ADDRESS', 'CATONSVILLE'],
+    // A name someone gives, in any case; a label's lower-case name with its initial.
+    ['my name is zorvek quellin but everyone calls me zorvek', 'NAME', 'zorvek quellin'],
+    ['name:    hyuvan t. quellam\naddress: elsewhere', 'NAME', 'hyuvan t. quellam'],
+    ['User: Zevina Quolt', 'NAME', 'Zevina Quolt'],
+    // "ms." in lower case before a name that is no English word.
+    ["I'd like to join accounts with ms. Quinzora", 'NAME', 'Quinzora'],
+    // A given name that is also a word, before a verb only people do.
+    ['Mabel lives on the corner.', 'NAME', 'Mabel'],
     // Someone's affiliation.
     ['Surgeon from Quarrytown in this evening to talk to pt.', 'ADDRESS', 'Quarrytown'],
     // A verb only people are the subject of.
@@ -425,6 +433,13 @@ describe('names and places found from their surroundings', () => {
     ['Sent to 86036 Rua do Arenque 1634 last week.', 'ADDRESS', '86036 Rua do Arenque 1634'],
   ] as const)('in %j finds %s %j', (text, type, value) => {
     expect(found(text)).toContainEqual([type, value]);
+  });
+
+  it('ends a name at the credential written after it', () => {
+    expect(found('Alarms on. Humidifier full. Patricia Quellby RRT')).toContainEqual([
+      'NAME',
+      'Patricia Quellby',
+    ]);
   });
 
   it('finds the whole range of days in a day-first date', () => {
@@ -443,6 +458,8 @@ describe('names and places found from their surroundings', () => {
     'Sister in California, will call back.',
     'Mobile x-ray at bedside. Warren to follow.',
     'Husband lives nearby and visits daily.',
+    'Monitor for changes in ms. Aspiration precautions continued.',
+    'Humidifier full, checked by the RRT on shift.',
     'Nurse from ICU came by; team from cardiology aware.',
     'meds: lasix, coumadin, digoxin and aspirin; wife, son and daughter aware.',
   ])('adds no name or place in %j', (text) => {

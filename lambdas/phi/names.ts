@@ -28,13 +28,18 @@ import {
 const CREDENTIAL =
   /^(?:,?[ \t]*(?:M\.D\.|MD|R\.N\.|RN|NP|Ph\.?D\.?|LPN|CNA|LCSW|MSW|PharmD|DDS|CRNA|APRN|FNP|FACC|FACP)|,[ \t]*(?:D\.O\.|DO|PA-?C|P\.A\.|PA|PT|OT|SLP|RRT|MPH))\b/u;
 
+/** Credentials written after a name ("David Murray RRT"): the name ends before them. */
+const CREDENTIAL_WORDS: ReadonlySet<string> = new Set(
+  'MD RN NP PA PT OT RRT LPN CNA LCSW MSW CRNA APRN FNP DDS DO SLP MPH PHD FACC FACP'.split(' '),
+);
+
 // "MS" is also mental status: only "Ms" / "Ms." (exact case) is a title. No line break in between.
 const TITLE =
-  /(?:\b(?:[Mm][Rr][Ss]?|[Mm]x|[Mm]iss|[Dd][Rr][Ss]?|[Dd]octor|[Pp]rof|[Pp]rofessor|[Rr]ev|[Rr]everend|[Ff]r|[Aa]tty|[Jj]udge|[Ss]gt|[Cc]apt|[Oo]fficer|MISS|DOCTOR|Ms)\.?[ \t]{1,3}|\bMS\.[ \t]{1,3}(?=\p{Lu}))$/u;
+  /(?:\b(?:[Mm][Rr][Ss]?|[Mm]x|[Mm]iss|[Dd][Rr][Ss]?|[Dd]octor|[Pp]rof|[Pp]rofessor|[Rr]ev|[Rr]everend|[Ff]r|[Aa]tty|[Jj]udge|[Ss]gt|[Cc]apt|[Oo]fficer|MISS|DOCTOR|Ms)\.?[ \t]{1,3}|\bMS\.[ \t]{1,3}(?=\p{Lu})|\bms\.[ \t]{1,3})$/u;
 const RELATION =
   /(?<!\w)(?:wife|husband|son|sons|daughter|daughters|dtr|mother|mom|father|dad|brother|bro|sister|sis|sibling|spouse|partner|fianc[eé]e?|girlfriend|boyfriend|friend|neighbou?r|niece|nephew|cousin|aunt|uncle|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|grandchild|stepson|stepdaughter|guardian|hcp|prox(?:y|ys|ies)|poa|caregiver|roommate|nok|next\s+of\s+kin|health\s*care\s+proxy|sitter|companion)(?:'s)?\s*(?:,\s*|\(\s*|-{1,3}\s*|\.[ \t]+)?(?:(?:named|is|was|name\s+is|called)\s+)?$/iu;
 const LABEL =
-  /(?<!\w)(?:name|patient\s+name|pt\s+name|signed|signature|electronically\s+signed\s+by|e-?signed\s+by|dictated\s+by|transcribed\s+by|attending|pcp|provider|physician|author|cc|contact|emergency\s+contact|surgeon|referring(?:\s+physician)?|resident|intern|fellow|nurse|rn|np|pa|case\s+manager|social\s+worker|sw|chaplain|interpreter|therapist|pharmacist|dietitian)\s*:\s*$/iu;
+  /(?<!\w)(?:name|patient\s+name|pt\s+name|signed|signature|electronically\s+signed\s+by|e-?signed\s+by|dictated\s+by|transcribed\s+by|attending|pcp|provider|physician|author|cc|contact|emergency\s+contact|surgeon|referring(?:\s+physician)?|resident|intern|fellow|nurse|rn|np|pa|case\s+manager|social\s+worker|sw|chaplain|interpreter|therapist|pharmacist|dietitian|user|customer|client|caller)\s*:\s*$/iu;
 const VERBAL_CUE =
   /(?<!\w)(?:spoke\s+(?:with|to)|talked\s+(?:with|to)|discussed\s+with|d\/w|ask\s+(?:for|to\s+page)|page|paged|called|met\s+with|visited\s+by|accompanied\s+by|follow(?:[ -]?up|ing[ \t]+up)\s+with)[ \t]*$/iu;
 const CUE =
@@ -152,9 +157,11 @@ function extendName(
     if (next === undefined || cur === undefined || cur.poss || !adjacent(text, cur, next)) break;
     const after = tokens[last + 2];
     // A single capital is a middle initial only if a full stop or another name part follows.
+    // On a lower-case line a label's name is lower case too: "name: hyuuma t. maida".
+    const lowerAfterLabel = strong && next.mode === 'lower';
     const initial =
       next.text.length === 1 &&
-      next.text !== next.text.toLowerCase() &&
+      (next.text !== next.text.toLowerCase() || lowerAfterLabel) &&
       (text[next.end] === '.' ||
         (after !== undefined && adjacent(text, next, after) && continuation(after, cur)));
     // After a title or label, an all-caps surname continues an all-caps first name ("MR. EDGAR KOWALCZYK").
@@ -163,8 +170,7 @@ function extendName(
     // list to tell them apart and keeps the wider rule.
     const strongNext =
       strong &&
-      next.mode === 'upper' &&
-      cur.w.acro &&
+      ((next.mode === 'upper' && cur.w.acro) || lowerAfterLabel) &&
       strongName(next) &&
       (dict === NO_DICTIONARY || isLexiconName(next) || dict.isUnknownWord(next.lower));
     // "Patricia WAITE": on a mixed-case line a surname written in capitals after a given name.
@@ -175,6 +181,7 @@ function extendName(
       next.w.acro &&
       next.text.length >= 3 &&
       !isCommon(next) &&
+      !CREDENTIAL_WORDS.has(next.text) &&
       (cued || isLexiconName(next) || dict.isUnknownWord(next.lower));
     if (!(initial || (next.text.length > 1 && (continuation(next, cur) || strongNext || capitalSurname))))
       break;
@@ -249,9 +256,13 @@ function cuedRule(
   const relation = RELATION_WORDS.has(cue) && (relationName(t, dict) || appositiveGivenName(text, t));
   const verbal = VERBAL_WORDS.has(cue) && verbalCueName(t);
   const cued = CUE_WORDS.has(cue) && cueName(t);
-  if (!(title || label || relation || verbal || cued)) return undefined;
+  // "my name is X", "everyone calls me X": the speaker names someone; any case will do.
+  const named = (cue === 'is' || cue === 'me') && strongName(t) && !isAcronym(t);
+  if (!(title || label || relation || verbal || cued || named)) return undefined;
   const before = text.slice(Math.max(0, t.start - 40), t.start);
-  if (title && (TITLE.test(before) || mentalStatusTitle(before, t))) return 'name-title';
+  if (title && (TITLE.test(before) || mentalStatusTitle(before, t)) && !lowerCaseMs(before, t, dict))
+    return 'name-title';
+  if (named && NAME_GIVEN.test(before)) return 'name-given';
   if (label && LABEL.test(before)) return 'name-label';
   if (relation && RELATION.test(before) && !relationAcrossLine(before, t) && !sentenceStart(before, t))
     return 'name-relation';
@@ -259,6 +270,17 @@ function cuedRule(
   if (cued && CUE.test(before)) return 'name-cue';
   return undefined;
 }
+
+/** The words before a name someone gives: "my name is", "everyone calls me". */
+const NAME_GIVEN = /(?<!\w)(?:name\s+is|call(?:s|ed)?\s+me)[ \t]*$/iu;
+
+/**
+ * "ms." in lower case is mental status as often as a title ("changes in ms. Aspiration precautions"):
+ * it is a title only before a capitalised name that is no English word ("ms. Quinzia").
+ */
+const lowerCaseMs = (before: string, t: Token, dict: WordDictionary): boolean =>
+  /(?<!\w)ms\.[ \t]{1,3}$/u.test(before) &&
+  !(t.cap && (t.distinct || (isLexiconName(t) && !t.w.ambiguous) || dict.isUnknownWord(t.lower)));
 
 /**
  * A lone capital after a title is the patient's initial ("Mr. J. remained", "mr I remained"): a
@@ -324,7 +346,9 @@ function nameBeforePersonVerb(
 ): boolean {
   const t = tokens[i];
   const next = tokens[i + 1];
-  if (t === undefined || next === undefined || !t.cap || isCommon(t) || t.w.ambiguous) return false;
+  // A given name that is also a word ("Dexter") is still taken: the verb says a person acts.
+  if (t === undefined || next === undefined || !t.cap || isCommon(t) || (t.w.ambiguous && !t.w.first))
+    return false;
   if (!blanks(text, t.end, next.start, 1, 1)) return false;
   const verb =
     PERSON_VERBS.has(next.lower) ||
@@ -426,7 +450,7 @@ function emitName(
     text,
     tokens,
     i,
-    rule === 'name-title' || rule === 'name-label' || rule === 'name-credential',
+    rule === 'name-title' || rule === 'name-label' || rule === 'name-credential' || rule === 'name-given',
     dict,
     // A cue vouches for the name, and so for a surname in capitals after its given name.
     rule !== 'name-lexicon' && rule !== 'name-pair' && rule !== 'name-before-verb',
