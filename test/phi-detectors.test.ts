@@ -436,9 +436,9 @@ describe('names and places found from their surroundings', () => {
   });
 
   it('ends a name at the credential written after it', () => {
-    expect(found('Alarms on. Humidifier full. Patricia Quellby RRT')).toContainEqual([
+    expect(found('Alarms on. Humidifier full. Patricia Smith RRT')).toContainEqual([
       'NAME',
-      'Patricia Quellby',
+      'Patricia Smith',
     ]);
   });
 
