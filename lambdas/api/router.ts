@@ -20,6 +20,7 @@ import {
   PayloadTooLarge,
   UnsupportedMediaType,
   ValidationFailed,
+  WritesNotUndone,
 } from '../core/errors';
 import { type FhirWriteJournal, withFhirWriteJournal } from '../core/fhir-write-journal';
 import type { AccessContext } from '../core/policy';
@@ -234,11 +235,7 @@ function buildHandler(wiring: Wiring | undefined, options: ApiOptions): ApiHandl
           logger.info('request completed', { operationId, requestId, status: answer.statusCode, role });
           return json(answer.statusCode, answer.body);
         }
-        const result = await withFhirWriteJournal(async (journal) => {
-          const done = await operation.run(wiring.services, input, context);
-          await auditOrUndo(done, auditWriter, journal, wiring, logger, context);
-          return done;
-        });
+        const result = await runAudited(operation, wiring, input, context, auditWriter, logger);
         const body = validateResponse(operation, result, logger, requestId);
         logger.info('request completed', { operationId, requestId, status: operation.successStatus, role });
         return json(operation.successStatus, body);
@@ -313,37 +310,75 @@ class RequestAuditor {
 }
 
 /**
- * Writes the one audit event of a successful operation. When that fails no write may stand
- * unaudited: the request's FHIR writes are rolled back, then the operation's own side effects
- * (Audited.undo), and the audit error goes on to become a 503.
+ * Runs the operation inside the request's FHIR write journal and writes its one audit event. No
+ * write may stand unaudited: when the operation throws after writing, or its audit write fails,
+ * the request's FHIR writes are rolled back and then, only if all were undone, its own side effects
+ * (Audited.undo). Writes that could not be undone turn the failure into WritesNotUndone, which
+ * keeps the slot claim and the Idempotency-Key. Steps after the audit (Audited.afterAudit) run last.
  */
-async function auditOrUndo(
-  done: Audited<unknown>,
+async function runAudited(
+  operation: ApiOperation,
+  wiring: Wiring,
+  input: { params: unknown; query: unknown; body: unknown },
+  context: AccessContext,
   auditor: RequestAuditor,
+  logger: ApiLogger,
+): Promise<Audited<unknown>> {
+  return withFhirWriteJournal(async (journal) => {
+    let done: Audited<unknown>;
+    try {
+      done = await operation.run(wiring.services, input, context);
+    } catch (error) {
+      await undoWrites(journal, undefined, wiring, logger, context, error);
+      throw error;
+    }
+    if (done.audit) {
+      try {
+        await auditor.write(done.audit, 'success');
+      } catch (auditError) {
+        await undoWrites(journal, done.undo, wiring, logger, context, auditError);
+        throw auditError;
+      }
+    }
+    if (done.afterAudit) {
+      // The operation stands and is audited; a step after it that fails leaves a guard in place
+      // (a slot still busy), never a second owner: logged for an operator.
+      await done.afterAudit().catch(() =>
+        logger.error('a step after the audit write failed', {
+          operationId: context.operationId,
+          requestId: context.requestId,
+        }),
+      );
+    }
+    return done;
+  });
+}
+
+async function undoWrites(
   journal: FhirWriteJournal,
+  undo: (() => Promise<void>) | undefined,
   wiring: Wiring,
   logger: ApiLogger,
   context: AccessContext,
+  cause: unknown,
 ): Promise<void> {
-  if (!done.audit) return;
-  try {
-    await auditor.write(done.audit, 'success');
-  } catch (auditError) {
-    const notUndone = await journal.rollBack(wiring.services.fhir.inner);
-    const sideEffectsUndone = await (done.undo?.() ?? Promise.resolve()).then(
-      () => true,
-      () => false,
-    );
-    if (notUndone > 0 || !sideEffectsUndone) {
-      logger.error('audit failed and a write could not be undone', {
-        operationId: context.operationId,
-        requestId: context.requestId,
-        notUndone,
-        sideEffectsUndone,
-      });
-    }
-    throw auditError;
+  const notUndone = await journal.rollBack(wiring.services.fhir.inner);
+  if (notUndone > 0) {
+    logger.error('a failed request left writes that could not be undone', {
+      operationId: context.operationId,
+      requestId: context.requestId,
+      notUndone,
+    });
+    throw new WritesNotUndone({ cause });
   }
+  if (undo === undefined) return;
+  await undo().catch(() =>
+    // The FHIR record is whole again; only a guard (a slot claim) is left behind.
+    logger.error('a failed request could not release what it held', {
+      operationId: context.operationId,
+      requestId: context.requestId,
+    }),
+  );
 }
 
 async function runIdempotent(
@@ -371,26 +406,46 @@ async function runIdempotent(
     return { statusCode: begun.response.statusCode, body: begun.response.body };
   }
   let result: Audited<unknown>;
+  let body: unknown;
   try {
-    // When the audit event cannot be written, the write is undone and the key released below, so
-    // a retry with the same key runs the operation afresh and records its own event.
-    result = await withFhirWriteJournal(async (journal) => {
-      const done = await operation.run(wiring.services, input, context);
-      await auditOrUndo(done, auditor, journal, wiring, logger, context);
-      return done;
-    });
+    // When the operation or its audit write fails, its writes are undone and the key released
+    // below, so a retry with the same key runs the operation afresh and records its own event.
+    result = await runAudited(
+      {
+        ...operation,
+        // The response is checked before the audit write: a booking that stands is answered.
+        run: async (services, operationInput, operationContext) => {
+          const done = await operation.run(services, operationInput, operationContext);
+          body = operation.response.parse(done.value);
+          return done;
+        },
+      },
+      wiring,
+      input,
+      context,
+      auditor,
+      logger,
+    );
   } catch (error) {
-    // Nothing stands, so the same key may be used again.
-    await store.release(scopedKey);
+    // Nothing stands, so the same key may be used again; unless a write could not be undone, when
+    // the key stays taken (until it expires) so no retry builds on it.
+    if (!(error instanceof WritesNotUndone)) await store.release(scopedKey);
     throw error;
   }
-  const body = operation.response.parse(result.value);
-  // Remembered once written and audited: a retry with the same key replays this response.
-  await store.complete(scopedKey, {
-    statusCode: operation.successStatus,
-    body,
-    ...(result.audit ? { audit: result.audit } : {}),
-  });
+  // Remembered once written and audited: a retry with the same key replays this response. The
+  // booking stands and is audited either way: if remembering fails, it is still answered.
+  await store
+    .complete(scopedKey, {
+      statusCode: operation.successStatus,
+      body,
+      ...(result.audit ? { audit: result.audit } : {}),
+    })
+    .catch(() =>
+      logger.warn('an idempotent response could not be remembered', {
+        operationId: operation.operationId,
+        requestId: context.requestId,
+      }),
+    );
   return { statusCode: operation.successStatus, body };
 }
 

@@ -118,6 +118,17 @@ export class DependencyUnavailable extends Error {
   }
 }
 
+/**
+ * A request failed after writing, and some of its writes could not be undone: answered 503 like
+ * the failure behind it, while what guards the record (the slot claim, the Idempotency-Key) is
+ * kept, so nothing can build on the write that stands until an operator repairs it.
+ */
+export class WritesNotUndone extends DependencyUnavailable {
+  constructor(options?: { cause?: unknown }) {
+    super('fhir', 2, options);
+  }
+}
+
 export class NotImplemented extends Error {
   readonly kind = 'not-implemented' as const;
   constructor(readonly operationId: string) {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Resource } from '@medplum/fhirtypes';
+import { NotFound } from './errors';
 import type { FhirSearchParams, FhirStore, ResourceOf } from './ports';
 
 /**
@@ -9,7 +10,9 @@ import type { FhirSearchParams, FhirStore, ResourceOf } from './ports';
  */
 type JournalEntry =
   | { readonly kind: 'created'; readonly resourceType: Resource['resourceType']; readonly id: string }
-  | { readonly kind: 'replaced'; readonly before: Resource };
+  /** `afterVersion`: the version this request wrote; the restore applies only over that version. */
+  | { readonly kind: 'replaced'; readonly before: Resource; readonly afterVersion: string | undefined }
+  | { readonly kind: 'deleted'; readonly before: Resource };
 
 const currentJournal = new AsyncLocalStorage<FhirWriteJournal>();
 
@@ -25,18 +28,25 @@ export class FhirWriteJournal {
   }
 
   /**
-   * Reverses the writes, newest first: created resources are deleted, updated or deleted ones are
-   * written back as they were. Returns how many could not be undone (best effort: the caller
-   * already fails the request, and the names of failures are logged, never the content).
+   * Reverses the writes, newest first: created resources are deleted (one already gone counts as
+   * undone), updated ones are written back as they were, but only over the version this request
+   * wrote (another writer's later change is not overwritten: that entry counts as not undone),
+   * deleted ones are written back. Returns how many could not be undone; the caller fails the
+   * request and keeps what guards the record (a slot claim, an idempotency key) when any could not.
    */
   async rollBack(store: FhirStore): Promise<number> {
     let failed = 0;
     for (const entry of [...this.entries].reverse()) {
       try {
         if (entry.kind === 'created') await store.delete(entry.resourceType, entry.id);
+        else if (entry.kind === 'replaced')
+          await store.update(
+            entry.before,
+            entry.afterVersion === undefined ? undefined : { ifMatchVersion: entry.afterVersion },
+          );
         else await store.update(entry.before);
-      } catch {
-        failed += 1;
+      } catch (error) {
+        if (!(entry.kind === 'created' && error instanceof NotFound)) failed += 1;
       }
     }
     this.entries.length = 0;
@@ -83,7 +93,8 @@ export class JournalingFhirStore implements FhirStore {
     const before =
       journal && resource.id ? await this.inner.read(resource.resourceType, resource.id) : undefined;
     const updated = await this.inner.update(resource, options);
-    if (journal && before) journal.record({ kind: 'replaced', before });
+    if (journal && before)
+      journal.record({ kind: 'replaced', before, afterVersion: updated.meta?.versionId });
     return updated;
   }
 
@@ -91,6 +102,6 @@ export class JournalingFhirStore implements FhirStore {
     const journal = currentJournal.getStore();
     const before = journal ? await this.inner.read(resourceType, id) : undefined;
     await this.inner.delete(resourceType, id);
-    if (journal && before) journal.record({ kind: 'replaced', before });
+    if (journal && before) journal.record({ kind: 'deleted', before });
   }
 }

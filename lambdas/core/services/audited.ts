@@ -7,8 +7,13 @@ export interface Audited<T> {
   readonly audit: AuditTarget | undefined;
   /**
    * Reverses what the operation changed outside the FHIR store (the slot ledger), for when its
-   * audit event cannot be written: the router rolls the FHIR writes back itself, then calls this,
-   * so no write stands unaudited.
+   * audit event cannot be written: the router rolls the FHIR writes back itself and, only when all
+   * of them were undone, calls this, so no write stands unaudited and no guard is dropped early.
    */
   readonly undo?: () => Promise<void>;
+  /**
+   * Steps that may only happen once the audit event is written (freeing a cancelled appointment's
+   * slot for others): done by the router after the audit write, never rolled back.
+   */
+  readonly afterAudit?: () => Promise<void>;
 }

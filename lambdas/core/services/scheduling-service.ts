@@ -107,6 +107,7 @@ export class SchedulingService {
         ],
       });
       await this.fhir.update({ ...slot, status: 'busy' }, { ifMatchVersion: slot.meta?.versionId });
+      await this.ledger.confirm(request.slotId, appointment.id ?? '', context.requestId);
     } catch (error) {
       // The appointment may exist while its slot write failed (outage, lost race): undo it first,
       // or the patient would hold a booked appointment on a slot that is still free.
@@ -119,7 +120,6 @@ export class SchedulingService {
       throw error instanceof NotFound ? new NotFound('Slot') : error;
     }
     const appointmentId = appointment.id ?? '';
-    await this.ledger.confirm(request.slotId, appointmentId, context.requestId);
     return {
       value: appointmentView(appointment, { includeReason: true }),
       audit: {
@@ -163,24 +163,12 @@ export class SchedulingService {
       { ...appointment, status: 'cancelled', cancelationReason: { text: 'Cancelled by the patient' } },
       { ifMatchVersion: appointment.meta?.versionId },
     );
-    const freed: string[] = [];
-    for (const reference of appointment.slot ?? []) {
-      const slotId = idOf(reference, 'Slot');
-      if (!slotId) continue;
-      const slot = await this.fhir.read('Slot', slotId);
-      await this.fhir.update<FhirSlot>({ ...slot, status: 'free' }, { ifMatchVersion: slot.meta?.versionId });
-      await this.ledger.release(slotId, appointmentId);
-      freed.push(slotId);
-    }
     return {
       value: appointmentView(cancelled, { includeReason: true }),
       audit: { ...audit, action: 'update' },
-      // The appointment is booked again by the FHIR rollback: its slots go back to it in the ledger.
-      undo: async () => {
-        for (const slotId of freed)
-          if (await this.ledger.claim(slotId, { patientId, requestId: context.requestId }))
-            await this.ledger.confirm(slotId, appointmentId, context.requestId);
-      },
+      // The slot is offered to others only once the cancellation is audited: were the audit write
+      // to fail, the cancellation is rolled back and the appointment must still have its slot.
+      afterAudit: () => this.releaseSlotsOf(appointment, appointmentId),
     };
   }
 
@@ -222,6 +210,17 @@ export class SchedulingService {
       // One clinic-wide event: the schedule spans many patients and is read for operations.
       audit: { resourceType: 'Appointment', action: 'search', purpose: 'operations' },
     };
+  }
+
+  /** A cancelled appointment's slots become free, in FHIR and in the ledger. */
+  private async releaseSlotsOf(appointment: Appointment, appointmentId: string): Promise<void> {
+    for (const reference of appointment.slot ?? []) {
+      const slotId = idOf(reference, 'Slot');
+      if (!slotId) continue;
+      const slot = await this.fhir.read('Slot', slotId);
+      await this.fhir.update<FhirSlot>({ ...slot, status: 'free' }, { ifMatchVersion: slot.meta?.versionId });
+      await this.ledger.release(slotId, appointmentId);
+    }
   }
 
   /** Deletes an appointment whose booking failed half-way; false when the store refused that too. */
