@@ -22,11 +22,19 @@ import { LocalKeyFile } from '../lambdas/pipeline/local-adapters';
 import { runLocalPipeline } from '../lambdas/pipeline/local-run';
 
 const LocalRunNumbers = z.object({
-  k: z.coerce
-    .number()
-    .int()
-    .min(2, 'k-anonymity needs k of at least 2 (every record shares its quasi-identifiers with another)'),
-  biasThreshold: z.coerce.number().min(0).max(1),
+  k: z
+    .string()
+    .regex(/^\d{1,4}$/, 'a whole number such as 5')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(2, 'k-anonymity needs k of at least 2 (every record shares its quasi-identifiers with another)'),
+    ),
+  biasThreshold: z
+    .string()
+    .regex(/^(?:0(?:\.\d+)?|1(?:\.0+)?|\.\d+)$/, 'a share between 0 and 1 such as 0.05')
+    .transform(Number),
 });
 
 async function main(): Promise<number> {

@@ -213,6 +213,17 @@ describe('structured rules per element type', () => {
     expect(comments[0]).toContain('[NAME]');
   });
 
+  test('strings in nested arrays under a free-text property are scrubbed too', () => {
+    const obs = run(engine, {
+      resourceType: 'Observation',
+      id: 'obs-nested',
+      status: 'final',
+      subject: { reference: 'Patient/pat-1' },
+      comment: [['Call Ramona Quimby at 555-201-4477', ['Ramona said 555-201-4477']]],
+    }) as JsonObject;
+    expect(JSON.stringify(obs['comment'])).not.toMatch(/Ramona|Quimby|4477/);
+  });
+
   test('HumanName and ContactPoint are removed; the Patient id is a pseudonym', () => {
     expect(out['name']).toBeUndefined();
     expect(out['telecom']).toBeUndefined();

@@ -12,6 +12,8 @@ describe('npm run pipeline:local options', () => {
     [['--k', '1'], /--k: k-anonymity needs k of at least 2/],
     [['--k', 'five'], /--k: /],
     [['--bias-threshold', '3'], /--bias-threshold: /],
+    [['--bias-threshold', ''], /--bias-threshold: /],
+    [['--k', '1e3'], /--k: /],
   ])('refuses %j with exit code 2', (args, message) => {
     const out = join(dir, 'out');
     const run = spawnSync(

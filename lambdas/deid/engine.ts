@@ -458,13 +458,20 @@ export class DeidEngine {
       if (FREE_TEXT.has(key)) return this.#scrub(value, walk);
       return looksLikeFhirDate(value) ? toYear(value) : value;
     }
-    // A free-text property repeated (`"comment": ["...", "..."]`): every string in it is free text.
-    if (Array.isArray(value) && FREE_TEXT.has(key))
-      for (let i = 0; i < value.length; i++) {
-        const item = value[i];
-        if (typeof item === 'string') value[i] = this.#scrub(item, walk);
-      }
+    // A free-text property repeated (`"comment": ["...", ["..."]]`, not valid FHIR, but input is not
+    // always valid): every string in it, at any depth of arrays, is free text. Objects are walked
+    // as anywhere else: some of these names also hold elements (CarePlan.activity.detail).
+    if (FREE_TEXT.has(key) && Array.isArray(value)) return this.#scrubStrings(value, path, walk);
     return this.#walkValue(value, path, walk);
+  }
+
+  #scrubStrings(values: Json[], path: PathNode | undefined, walk: Walk): Json | undefined {
+    for (let i = 0; i < values.length; i++) {
+      const item = values[i] as Json;
+      if (typeof item === 'string') values[i] = this.#scrub(item, walk);
+      else if (Array.isArray(item)) values[i] = this.#scrubStrings(item, path, walk) ?? null;
+    }
+    return this.#walkValue(values, path, walk);
   }
 
   #walkValue(value: Json, path: PathNode | undefined, walk: Walk): Json | undefined {
