@@ -127,6 +127,10 @@ async function main(): Promise<number> {
     const inMemory = await compareInMemory(lines, newEngine, comparison);
     const fileToFile = await compareFileToFile(lines, newEngine, comparison);
     console.log(JSON.stringify({ bench: { resources: lines.length, inMemory, fileToFile } }));
+    if (inMemory.linesKept < inMemory.linesIn * 0.9)
+      console.warn(
+        `bench: the engine left out ${inMemory.linesIn - inMemory.linesKept} of ${inMemory.linesIn} lines (no research consent): the ratios mostly measure skipping them`,
+      );
   }
   return exit;
 }

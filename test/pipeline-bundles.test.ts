@@ -1,20 +1,15 @@
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { esbuildOptionsFor } from '../benchmarks/bundles';
 
-const ROOT = join(__dirname, '..');
-
-/** The files esbuild puts in a task's bundle (paths relative to the repository). */
+/** The files esbuild puts in a task's bundle, built as it is deployed (SECURE_FUNCTION_BUNDLING). */
 async function bundleInputs(entry: string): Promise<string[]> {
   const result = await build({
-    entryPoints: [join(ROOT, entry)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
+    ...esbuildOptionsFor(entry, join(tmpdir(), 'wellgate-bundle-test.mjs')),
     write: false,
     metafile: true,
-    logLevel: 'silent',
-    absWorkingDir: ROOT,
+    sourcemap: false,
   });
   return Object.keys(result.metafile.inputs);
 }
