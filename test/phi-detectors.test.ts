@@ -412,6 +412,8 @@ describe('names and places found from their surroundings', () => {
     ['Husband just started a new job in Glen Burnie.', 'ADDRESS', 'Glen Burnie'],
     ['Lives alone in Catonsville with her cat.', 'ADDRESS', 'Catonsville'],
     ['SON DROVE UP FROM CATONSVILLE', 'ADDRESS', 'CATONSVILLE'],
+    ['Sister visits often; she works in Winston-Salem as a teacher.', 'ADDRESS', 'Winston-Salem'],
+    ['Husband started a new job in Glen  Burnie.', 'ADDRESS', 'Glen  Burnie'],
     // A name someone gives, in any case; a label's lower-case name with its initial.
     ['my name is zorvek quellin but everyone calls me zorvek', 'NAME', 'zorvek quellin'],
     ['name:    hyuvan t. quellam\naddress: elsewhere', 'NAME', 'hyuvan t. quellam'],

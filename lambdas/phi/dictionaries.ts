@@ -99,6 +99,12 @@ function loadPlaces(): ReadonlySet<string> {
       if (city.length === 0) continue;
       names.add(city);
       firsts.add(city.split(' ')[0] ?? city);
+      // "Winston Salem" is written "Winston-Salem" too, which the tokenizer keeps as one word.
+      if (city.includes(' ')) {
+        const hyphenated = city.replaceAll(' ', '-');
+        names.add(hyphenated);
+        firsts.add(hyphenated);
+      }
     }
     places = names;
     placeFirstWords = firsts;

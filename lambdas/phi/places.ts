@@ -167,7 +167,7 @@ function gazetteerPlace(text: string, tokens: readonly Token[], i: number, dict:
     if (last === undefined) break;
     if (n > 1) {
       const prev = tokens[i + n - 2];
-      if (prev === undefined || !blanks(text, prev.end, last.start, 1, 1)) break;
+      if (prev === undefined || !blanks(text, prev.end, last.start, 1, 2)) break;
       if (last.mode === 'mixed' && !last.cap) break;
       phrase = `${phrase} ${last.lower}`;
     }
