@@ -20,8 +20,27 @@ export class InFlightWork {
     return this.pending.size;
   }
 
-  /** Resolves once nothing is in flight, including work started while waiting. */
-  async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  /**
+   * Resolves true once nothing is in flight, including work started while waiting, or false when
+   * `timeoutMs` passes first (a stuck run must not keep the portal from stopping).
+   */
+  async settled(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        Promise.all([...this.pending]).then(() => false),
+        Number.isFinite(left)
+          ? new Promise<boolean>((resolve) => {
+              timer = setTimeout(() => resolve(true), left);
+            })
+          : new Promise<boolean>(() => undefined),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) return false;
+    }
+    return true;
   }
 }

@@ -76,6 +76,9 @@ export interface LocalPortal {
  * repository, dynalite for the DynamoDB tables, the local Cognito stand-in, and the gateway in
  * front of the very handler the Lambda functions run.
  */
+/** How long closing waits for requests and training runs in flight (a run takes seconds locally). */
+const CLOSE_WAIT_MS = 120_000;
+
 export async function startLocalPortal(options: LocalPortalOptions): Promise<LocalPortal> {
   const log = options.log ?? silentLog;
   const paths = localPaths(options.dataDir);
@@ -169,7 +172,8 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
         // Requests already being served and training runs already started still write to the
         // store: it closes after them.
         if (inFlight.size > 0) log('waiting for work in flight', { pending: inFlight.size });
-        await inFlight.settled();
+        if (!(await inFlight.settled(CLOSE_WAIT_MS)))
+          log('closing with work still in flight', { pending: inFlight.size, waitedMs: CLOSE_WAIT_MS });
         await dynamo.close();
       },
     };

@@ -73,21 +73,22 @@ class LocalPipelineStarter implements TrainingRunStarter {
       kAnonymity: this.options.kAnonymity ?? 5,
       runs,
     })
-      .then(async (result) => {
-        this.options.logger.info('local training run ended', { runId, status: result.status });
-        // The raw export is PHI: it does not outlive the run.
-        await rm(inDir, { recursive: true, force: true });
-      })
-      .catch(async (error: unknown) => {
-        this.options.logger.error('local training run crashed', {
-          runId,
-          errorName: error instanceof Error ? error.name : typeof error,
-        });
-        await runs
-          .finish(runId, { status: 'failed', finishedAt: new Date().toISOString() })
-          .catch(() => undefined);
-        await rm(inDir, { recursive: true, force: true });
-      });
+      .then(
+        (result) => this.options.logger.info('local training run ended', { runId, status: result.status }),
+        async (error: unknown) => {
+          this.options.logger.error('local training run crashed', {
+            runId,
+            errorName: error instanceof Error ? error.name : typeof error,
+          });
+          await runs
+            .finish(runId, { status: 'failed', finishedAt: new Date().toISOString() })
+            .catch(() => undefined);
+        },
+      )
+      // The raw export is PHI: it does not outlive the run, however the run ended. A failure to
+      // delete it is the operator's to see, not a reason to call a published run failed.
+      .then(() => rm(inDir, { recursive: true, force: true }))
+      .catch(() => this.options.logger.error('local training run export not deleted', { runId }));
     this.options.background?.track(run);
   }
 }
