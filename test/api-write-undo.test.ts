@@ -2,7 +2,13 @@
  * No write stands unaudited, and undoing a failed request never frees what still guards a record
  * (the slot claim, the Idempotency-Key). DynamoDB adapters on dynalite, the FHIR store in memory.
  */
-import { type AuditEvent, type AuditSink, createApiHandler, DependencyUnavailable } from '../lambdas/api';
+import {
+  type AuditEvent,
+  type AuditSink,
+  createApiHandler,
+  DependencyUnavailable,
+  DynamoSlotLedger,
+} from '../lambdas/api';
 import type { FhirStore, IdempotencyStore, SlotLedger } from '../lambdas/core/ports';
 import {
   type ApiHarness,
@@ -13,6 +19,7 @@ import {
   parseBody,
   type SyntheticPatient,
   startDynalite,
+  TABLES,
 } from './helpers/api-fixtures';
 
 const NOW = new Date('2025-03-10T12:00:00.000Z');
@@ -45,6 +52,18 @@ function switchableAudit(harness: ApiHarness, down: (event: AuditEvent) => boole
     },
     listForPatient: (id) => harness.audit.listForPatient(id),
   };
+}
+
+/** The harness's FHIR store with some of its calls replaced. */
+function fhirWith(harness: ApiHarness, replaced: Partial<FhirStore>): FhirStore {
+  return {
+    read: (type, id) => harness.fhir.read(type, id),
+    search: (type, params) => harness.fhir.search(type, params),
+    create: (resource) => harness.fhir.create(resource),
+    update: (resource, options) => harness.fhir.update(resource, options),
+    delete: (type, id) => harness.fhir.delete(type, id),
+    ...replaced,
+  } as FhirStore;
 }
 
 async function bookedOn(harness: ApiHarness, slotId: string): Promise<string[]> {
@@ -169,4 +188,72 @@ test('a booking that stands and is audited is answered 201 even when its respons
   expect(await bookedOn(harness, slotId)).toHaveLength(1);
   const chain = await harness.audit.listForPatient(patient!.id);
   expect(chain.map((e) => [e.resourceType, e.action])).toEqual([['Appointment', 'create']]);
+});
+
+test("a booking's own clean-up is not written back by the rollback: one booking per slot when a later delete fails", async () => {
+  const harness = await createHarness(dynamo, NOW, 35);
+  const ledger = harness.ports.slotLedger;
+  let confirmDown = true;
+  const slotLedger: SlotLedger = {
+    claim: (slotId, holder) => ledger.claim(slotId, holder),
+    release: (slotId, holderId) => ledger.release(slotId, holderId),
+    confirm: async (slotId, appointmentId, requestId) => {
+      if (confirmDown) throw new DependencyUnavailable('dynamodb');
+      return ledger.confirm(slotId, appointmentId, requestId);
+    },
+  };
+  let deletes = 0;
+  const fhir = fhirWith(harness, {
+    // The booking's own clean-up (the first delete) works; any later delete fails.
+    delete: async (type, id) => {
+      deletes++;
+      if (deletes > 1) throw new DependencyUnavailable('fhir');
+      return harness.fhir.delete(type, id);
+    },
+  });
+  const handler = createApiHandler({ ...harness.ports, fhir, slotLedger });
+  const [first, second] = harness.clinic.patients;
+  const slotId = harness.clinic.freeSlotIds[4]!;
+
+  const failed = await handler(booking(first!, slotId, 'key-cleanup-first'));
+  confirmDown = false;
+  const other = await handler(booking(second!, slotId, 'key-cleanup-second'));
+
+  expect(failed.statusCode).toBe(503);
+  expect(other.statusCode).toBe(201);
+  expect(await bookedOn(harness, slotId)).toHaveLength(1);
+});
+
+test('when a booking cannot be cleaned up, the slot stays held after the 120 s claim expiry too', async () => {
+  const harness = await createHarness(dynamo, NOW, 36);
+  let clock = NOW;
+  const slotLedger = new DynamoSlotLedger({
+    client: dynamo.documentClient,
+    tableName: TABLES.appState,
+    now: () => clock,
+  });
+  let outage = true;
+  const fhir = fhirWith(harness, {
+    // Right after the appointment is created the FHIR store fails the slot write and every delete.
+    update: async (resource, options) => {
+      if (outage && resource.resourceType === 'Slot') throw new DependencyUnavailable('fhir');
+      return harness.fhir.update(resource, options);
+    },
+    delete: async (type, id) => {
+      if (outage) throw new DependencyUnavailable('fhir');
+      return harness.fhir.delete(type, id);
+    },
+  });
+  const handler = createApiHandler({ ...harness.ports, fhir, slotLedger });
+  const [first, second] = harness.clinic.patients;
+  const slotId = harness.clinic.freeSlotIds[5]!;
+
+  const failed = await handler(booking(first!, slotId, 'key-stuck-first'));
+  outage = false;
+  clock = new Date(NOW.getTime() + 121_000);
+  const later = await handler(booking(second!, slotId, 'key-stuck-second'));
+
+  expect(failed.statusCode).toBe(503);
+  expect(later.statusCode).toBe(409);
+  expect(await bookedOn(harness, slotId)).toHaveLength(1);
 });

@@ -34,6 +34,21 @@ describe('the FHIR write journal', () => {
     expect((await memory.read('Patient', original.id ?? '')).name?.[0]?.family).toBe('Before');
   });
 
+  it('never writes back a resource the request created and deleted itself', async () => {
+    const memory = new MemoryFhirStore();
+    const store = new JournalingFhirStore(memory);
+    let createdId = '';
+    const undone = await withFhirWriteJournal(async (journal) => {
+      const created = await store.create(patient('Created'));
+      createdId = created.id ?? '';
+      await store.update({ ...created, name: [{ family: 'Changed' }] });
+      await store.delete('Patient', createdId);
+      return journal.rollBack(memory);
+    });
+    expect(undone).toBe(0);
+    await expect(memory.read('Patient', createdId)).rejects.toThrow();
+  });
+
   it('writes a deleted resource back', async () => {
     const memory = new MemoryFhirStore();
     const store = new JournalingFhirStore(memory);

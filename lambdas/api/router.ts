@@ -323,6 +323,8 @@ async function runAudited(
   context: AccessContext,
   auditor: RequestAuditor,
   logger: ApiLogger,
+  /** Checks the operation's answer before its audit event; a failure undoes it like any other. */
+  check?: (done: Audited<unknown>) => void,
 ): Promise<Audited<unknown>> {
   return withFhirWriteJournal(async (journal) => {
     let done: Audited<unknown>;
@@ -330,6 +332,12 @@ async function runAudited(
       done = await operation.run(wiring.services, input, context);
     } catch (error) {
       await undoWrites(journal, undefined, wiring, logger, context, error);
+      throw error;
+    }
+    try {
+      check?.(done);
+    } catch (error) {
+      await undoWrites(journal, done.undo, wiring, logger, context, error);
       throw error;
     }
     if (done.audit) {
@@ -410,22 +418,10 @@ async function runIdempotent(
   try {
     // When the operation or its audit write fails, its writes are undone and the key released
     // below, so a retry with the same key runs the operation afresh and records its own event.
-    result = await runAudited(
-      {
-        ...operation,
-        // The response is checked before the audit write: a booking that stands is answered.
-        run: async (services, operationInput, operationContext) => {
-          const done = await operation.run(services, operationInput, operationContext);
-          body = operation.response.parse(done.value);
-          return done;
-        },
-      },
-      wiring,
-      input,
-      context,
-      auditor,
-      logger,
-    );
+    // The response is checked before the audit write: a booking that stands is answered.
+    result = await runAudited(operation, wiring, input, context, auditor, logger, (done) => {
+      body = operation.response.parse(done.value);
+    });
   } catch (error) {
     // Nothing stands, so the same key may be used again; unless a write could not be undone, when
     // the key stays taken (until it expires) so no retry builds on it.

@@ -23,6 +23,26 @@ export class FhirWriteJournal {
     this.entries.push(entry);
   }
 
+  /**
+   * A resource this request created and now deletes itself (a service undoing its own step): the
+   * record is as before it, so the rollback has nothing to do for it, and must never write it back.
+   * True when the resource was one this request created.
+   */
+  forgetCreated(resourceType: Resource['resourceType'], id: string): boolean {
+    const at = this.entries.findIndex(
+      (e) => e.kind === 'created' && e.resourceType === resourceType && e.id === id,
+    );
+    if (at < 0) return false;
+    // Its later updates go too: they were of a resource that no longer exists.
+    for (let i = this.entries.length - 1; i > at; i--) {
+      const e = this.entries[i];
+      if (e?.kind === 'replaced' && e.before.resourceType === resourceType && e.before.id === id)
+        this.entries.splice(i, 1);
+    }
+    this.entries.splice(at, 1);
+    return true;
+  }
+
   get size(): number {
     return this.entries.length;
   }
@@ -102,6 +122,7 @@ export class JournalingFhirStore implements FhirStore {
     const journal = currentJournal.getStore();
     const before = journal ? await this.inner.read(resourceType, id) : undefined;
     await this.inner.delete(resourceType, id);
-    if (journal && before) journal.record({ kind: 'deleted', before });
+    if (journal && before && !journal.forgetCreated(resourceType, id))
+      journal.record({ kind: 'deleted', before });
   }
 }

@@ -112,11 +112,15 @@ export class SchedulingService {
       // The appointment may exist while its slot write failed (outage, lost race): undo it first,
       // or the patient would hold a booked appointment on a slot that is still free.
       if (appointment?.id && !(await this.undoAppointment(appointment.id))) {
-        // The undo failed too: keep the ledger claim, so the slot cannot be booked a second time.
+        // The undo failed too: the claim becomes the appointment's, which never expires (an
+        // unconfirmed claim does after 120 s), so the slot cannot be booked a second time.
+        await this.ledger.confirm(request.slotId, appointment.id, context.requestId).catch(() => undefined);
         throw error instanceof NotFound ? new NotFound('Slot') : error;
       }
-      // Nothing is booked now: free the claim so the slot stays bookable.
+      // Nothing is booked now: free the claim so the slot stays bookable, whoever holds it now (the
+      // confirmation may have been written though its answer was lost).
       await this.ledger.release(request.slotId, context.requestId);
+      if (appointment?.id) await this.ledger.release(request.slotId, appointment.id);
       throw error instanceof NotFound ? new NotFound('Slot') : error;
     }
     const appointmentId = appointment.id ?? '';
@@ -217,9 +221,11 @@ export class SchedulingService {
     for (const reference of appointment.slot ?? []) {
       const slotId = idOf(reference, 'Slot');
       if (!slotId) continue;
+      // The ledger first: were it to fail, the slot stays busy where patients look for free ones,
+      // rather than shown free while every booking of it is refused.
+      await this.ledger.release(slotId, appointmentId);
       const slot = await this.fhir.read('Slot', slotId);
       await this.fhir.update<FhirSlot>({ ...slot, status: 'free' }, { ifMatchVersion: slot.meta?.versionId });
-      await this.ledger.release(slotId, appointmentId);
     }
   }
 
