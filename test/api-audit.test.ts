@@ -21,6 +21,7 @@ import {
   type LocalDynamo,
   parseBody,
   startDynalite,
+  switchableAudit,
 } from './helpers/api-fixtures';
 
 const NOW = new Date('2025-03-10T12:00:00.000Z');
@@ -160,14 +161,7 @@ describe('audit in the request path', () => {
   test('a booking whose audit write failed is undone; the retry with the same key books it once, audited as a create', async () => {
     const harness = await createHarness(dynamo, NOW, 13);
     let auditUp = false;
-    const flaky: AuditSink = {
-      append: async (e) => {
-        if (!auditUp) throw new DependencyUnavailable('audit');
-        return harness.audit.append(e);
-      },
-      listForPatient: (id) => harness.audit.listForPatient(id),
-    };
-    const handler = createApiHandler({ ...harness.ports, audit: flaky });
+    const handler = createApiHandler({ ...harness.ports, audit: switchableAudit(harness, () => !auditUp) });
     const patient = harness.clinic.patients[0]!;
     const request = apiEvent({
       method: 'POST',
@@ -199,14 +193,7 @@ describe('audit in the request path', () => {
   test('a cancellation whose audit write failed is undone: the appointment keeps its slot, in FHIR and in the ledger', async () => {
     const harness = await createHarness(dynamo, NOW, 15);
     let auditUp = true;
-    const flaky: AuditSink = {
-      append: async (e) => {
-        if (!auditUp) throw new DependencyUnavailable('audit');
-        return harness.audit.append(e);
-      },
-      listForPatient: (id) => harness.audit.listForPatient(id),
-    };
-    const handler = createApiHandler({ ...harness.ports, audit: flaky });
+    const handler = createApiHandler({ ...harness.ports, audit: switchableAudit(harness, () => !auditUp) });
     const [owner, other] = harness.clinic.patients;
     const slotId = harness.clinic.freeSlotIds[1]!;
     const as = (p: typeof owner) => claimsFor({ sub: `sub-${p!.id}`, roles: ['patient'], patientId: p!.id });

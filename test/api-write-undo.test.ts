@@ -2,13 +2,7 @@
  * No write stands unaudited, and undoing a failed request never frees what still guards a record
  * (the slot claim, the Idempotency-Key). DynamoDB adapters on dynalite, the FHIR store in memory.
  */
-import {
-  type AuditEvent,
-  type AuditSink,
-  createApiHandler,
-  DependencyUnavailable,
-  DynamoSlotLedger,
-} from '../lambdas/api';
+import { type AuditSink, createApiHandler, DependencyUnavailable, DynamoSlotLedger } from '../lambdas/api';
 import type { FhirStore, IdempotencyStore, SlotLedger } from '../lambdas/core/ports';
 import {
   type ApiHarness,
@@ -19,6 +13,7 @@ import {
   parseBody,
   type SyntheticPatient,
   startDynalite,
+  switchableAudit,
   TABLES,
 } from './helpers/api-fixtures';
 
@@ -42,17 +37,6 @@ const booking = (patient: SyntheticPatient, slotId: string, key: string) =>
     headers: { 'Idempotency-Key': key },
     claims: as(patient),
   });
-
-/** An audit sink that fails while `down()` says so, and otherwise appends to the harness's trail. */
-function switchableAudit(harness: ApiHarness, down: (event: AuditEvent) => boolean): AuditSink {
-  return {
-    append: async (event) => {
-      if (down(event)) throw new DependencyUnavailable('audit');
-      return harness.audit.append(event);
-    },
-    listForPatient: (id) => harness.audit.listForPatient(id),
-  };
-}
 
 /** The harness's FHIR store with some of its calls replaced. */
 function fhirWith(harness: ApiHarness, replaced: Partial<FhirStore>): FhirStore {

@@ -23,7 +23,8 @@ import {
   type UserDirectory,
 } from '../../lambdas/api';
 import type { Role } from '../../lambdas/api/route-table';
-import { NotFound } from '../../lambdas/core/errors';
+import { DependencyUnavailable, NotFound } from '../../lambdas/core/errors';
+import type { AuditEvent, AuditSink } from '../../lambdas/core/ports';
 
 /** Mulberry32: a tiny deterministic PRNG so fixtures are the same on every run. */
 function prng(seed: number): () => number {
@@ -426,4 +427,15 @@ export async function createHarness(dynamo: LocalDynamo, now: Date, seed = 42): 
 
 export function parseBody(body: string): Record<string, unknown> {
   return JSON.parse(body) as Record<string, unknown>;
+}
+
+/** An audit sink that fails while `down(event)` says so and otherwise appends to the harness's trail. */
+export function switchableAudit(harness: ApiHarness, down: (event: AuditEvent) => boolean): AuditSink {
+  return {
+    append: async (event) => {
+      if (down(event)) throw new DependencyUnavailable('audit');
+      return harness.audit.append(event);
+    },
+    listForPatient: (id) => harness.audit.listForPatient(id),
+  };
 }
