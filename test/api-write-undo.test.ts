@@ -3,6 +3,7 @@
  * (the slot claim, the Idempotency-Key). DynamoDB adapters on dynalite, the FHIR store in memory.
  */
 import { type AuditSink, createApiHandler, DependencyUnavailable, DynamoSlotLedger } from '../lambdas/api';
+import { Conflict } from '../lambdas/core/errors';
 import type { FhirStore, IdempotencyStore, SlotLedger } from '../lambdas/core/ports';
 import {
   type ApiHarness,
@@ -240,4 +241,39 @@ test('when a booking cannot be cleaned up, the slot stays held after the 120 s c
   expect(failed.statusCode).toBe(503);
   expect(later.statusCode).toBe(409);
   expect(await bookedOn(harness, slotId)).toHaveLength(1);
+});
+
+test('losing the race for a write is a refused write, audited as such, for a booking and a cancellation', async () => {
+  const harness = await createHarness(dynamo, NOW, 37);
+  let race: string | undefined;
+  const fhir = fhirWith(harness, {
+    // Another writer changes the resource between this request's read and its write.
+    update: async (resource, options) => {
+      if (resource.resourceType === race) throw new Conflict('version-conflict');
+      return harness.fhir.update(resource, options);
+    },
+  });
+  const handler = createApiHandler({ ...harness.ports, fhir });
+  const [patient] = harness.clinic.patients;
+  const slotId = harness.clinic.freeSlotIds[2]!;
+
+  race = 'Slot';
+  const lost = await handler(booking(patient!, slotId, 'key-race-slot'));
+  race = undefined;
+  const booked = await handler(booking(patient!, slotId, 'key-race-slot-2'));
+  const { appointmentId } = parseBody(booked.body) as { appointmentId: string };
+  race = 'Appointment';
+  const cancel = await handler(
+    apiEvent({ method: 'DELETE', path: `/v1/me/appointments/${appointmentId}`, claims: as(patient!) }),
+  );
+
+  expect(lost.statusCode).toBe(409);
+  expect(parseBody(lost.body)['type']).toBe('https://wellgate.dev/problems/slot-unavailable');
+  expect(cancel.statusCode).toBe(409);
+  const chain = await harness.audit.listForPatient(patient!.id);
+  expect(chain.map((e) => [e.resourceType, e.action, e.outcome])).toEqual([
+    ['Slot', 'create', 'refused'],
+    ['Appointment', 'create', 'success'],
+    ['Appointment', 'update', 'refused'],
+  ]);
 });

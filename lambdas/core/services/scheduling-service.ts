@@ -8,7 +8,7 @@ import type { AppointmentView, DaySchedule, Slot } from '../../api/schemas';
 import { dayBounds } from '../clinic-time';
 import { Conflict, NotFound } from '../errors';
 import type { AccessContext, PatientCompartmentPolicy } from '../policy';
-import type { FhirStore, SlotLedger } from '../ports';
+import type { AuditTarget, FhirStore, SlotLedger } from '../ports';
 import type { Audited } from './audited';
 import {
   appointmentPatientRef,
@@ -19,6 +19,16 @@ import {
 } from './fhir-views';
 
 const CANCELLABLE = new Set(['proposed', 'pending', 'booked']);
+
+/**
+ * How a failed booking is answered: a slot that went away is Not Found, and losing the race for
+ * the slot's write to another writer is the slot being taken, a refused write the router audits.
+ */
+function refusedBooking(error: unknown, attempt: AuditTarget): unknown {
+  if (error instanceof NotFound) return new NotFound('Slot');
+  if (error instanceof Conflict && !error.target) return new Conflict('slot-unavailable', attempt);
+  return error;
+}
 
 export class SchedulingService {
   constructor(
@@ -115,13 +125,13 @@ export class SchedulingService {
         // The undo failed too: the claim becomes the appointment's, which never expires (an
         // unconfirmed claim does after 120 s), so the slot cannot be booked a second time.
         await this.ledger.confirm(request.slotId, appointment.id, context.requestId).catch(() => undefined);
-        throw error instanceof NotFound ? new NotFound('Slot') : error;
+        throw refusedBooking(error, attempt);
       }
       // Nothing is booked now: free the claim so the slot stays bookable, whoever holds it now (the
       // confirmation may have been written though its answer was lost).
       await this.ledger.release(request.slotId, context.requestId);
       if (appointment?.id) await this.ledger.release(request.slotId, appointment.id);
-      throw error instanceof NotFound ? new NotFound('Slot') : error;
+      throw refusedBooking(error, attempt);
     }
     const appointmentId = appointment.id ?? '';
     return {
@@ -163,10 +173,17 @@ export class SchedulingService {
     if (!CANCELLABLE.has(appointment.status)) {
       throw new Conflict('appointment-not-cancellable', { ...audit, action: 'update' });
     }
-    const cancelled = await this.fhir.update<Appointment>(
-      { ...appointment, status: 'cancelled', cancelationReason: { text: 'Cancelled by the patient' } },
-      { ifMatchVersion: appointment.meta?.versionId },
-    );
+    const cancelled = await this.fhir
+      .update<Appointment>(
+        { ...appointment, status: 'cancelled', cancelationReason: { text: 'Cancelled by the patient' } },
+        { ifMatchVersion: appointment.meta?.versionId },
+      )
+      .catch((error: unknown) => {
+        // Another request changed the appointment first (a second cancel): a refused write, audited.
+        throw error instanceof Conflict && !error.target
+          ? new Conflict(error.reason, { ...audit, action: 'update' })
+          : error;
+      });
     return {
       value: appointmentView(cancelled, { includeReason: true }),
       audit: { ...audit, action: 'update' },
