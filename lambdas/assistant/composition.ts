@@ -57,6 +57,8 @@ export interface AssistantRuntimeOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Default: from the environment (Bedrock when configured, else the local rules model). */
   readonly model?: ChatModel;
+  /** The clinic's IANA time zone; default: from the environment (WELLGATE_CLINIC_TIME_ZONE). */
+  readonly timeZone?: string;
 }
 
 /** The assistant operations for `createApiHandler(ports, { operations })`. */
@@ -68,6 +70,6 @@ export function assistantOperations(options: AssistantRuntimeOptions): Assistant
     model: options.model ?? chatModelFromEnvironment(env),
     logger: options.logger,
     conversationDays: conversationDaysFromEnvironment(env),
-    timeZone: clinicTimeZoneFromEnvironment(env),
+    timeZone: options.timeZone ?? clinicTimeZoneFromEnvironment(env),
   });
 }

@@ -147,8 +147,8 @@ const isElementType = (a: Action | ElementType): a is ElementType => ELEMENT_TYP
 
 /**
  * ELEMENT_RULES per type as a Map of the named fields plus the "*" action, so a field lookup is one
- * Map lookup (a field named like an Object.prototype member, "constructor" say, gets "*" as any
- * unnamed field does); `whole` marks the types removed outright ("*": remove and nothing else).
+ * Map lookup (a field named like an Object.prototype member, "constructor" say, gets "*" like every
+ * other unnamed field); `whole` marks the types removed outright ("*": remove and nothing else).
  */
 interface ElementRules {
   readonly fields: ReadonlyMap<string, Action>;

@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 /**
  * Work the local portal started (requests being served, training runs it answered 201 for) and
  * must let finish before it closes the stores under it: a run that outlives the store would
@@ -25,22 +27,18 @@ export class InFlightWork {
    * `timeoutMs` passes first (a stuck run must not keep the portal from stopping).
    */
   async settled(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.pending.size > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        Promise.all([...this.pending]).then(() => false),
-        Number.isFinite(left)
-          ? new Promise<boolean>((resolve) => {
-              timer = setTimeout(() => resolve(true), left);
-            })
-          : new Promise<boolean>(() => undefined),
-      ]);
-      clearTimeout(timer);
-      if (timedOut) return false;
+    const timeout = new AbortController();
+    const timedOut = Number.isFinite(timeoutMs)
+      ? delay(timeoutMs, false, { signal: timeout.signal }).catch(() => false)
+      : undefined;
+    try {
+      while (this.pending.size > 0) {
+        const drained = Promise.all([...this.pending]).then(() => true);
+        if (!(await (timedOut ? Promise.race([drained, timedOut]) : drained))) return false;
+      }
+      return true;
+    } finally {
+      timeout.abort();
     }
-    return true;
   }
 }

@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { RUNTIME_ENV } from '../../lib/contracts';
 import { EmfSecurityMetrics } from '../adapters/emf-security-metrics';
 import {
   type ApiLogger,
@@ -16,6 +15,7 @@ import {
   MemoryFhirStore,
 } from '../api';
 import { assistantOperations } from '../assistant';
+import { isIanaTimeZone } from '../core/clinic-time';
 import { LOCAL_TABLES, type LocalDynamo, startLocalDynamo } from './dynamodb';
 import { LocalCognitoAuthorizer } from './gateway/authorizer';
 import { createLocalGateway } from './gateway/server';
@@ -119,6 +119,7 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
     const ports = options.wrapPorts ? options.wrapPorts(localPorts, dynamo) : localPorts;
     const appState = { client: dynamo.documentClient, tableName: LOCAL_TABLES.appState };
     const timeZone = options.timeZone ?? 'UTC';
+    if (!isIanaTimeZone(timeZone)) throw new Error(`Not an IANA time zone: ${timeZone}`);
     const apiHandler = createApiHandler(ports, {
       corsOrigins: options.corsOrigins ?? [],
       timeZone,
@@ -129,7 +130,8 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
           fhir: ports.fhir,
           appState,
           logger: apiLogger,
-          env: { [RUNTIME_ENV.clinicTimeZone]: timeZone },
+          env: {},
+          timeZone,
         }),
         ...localTrainingRunOperations({
           fhir: ports.fhir,

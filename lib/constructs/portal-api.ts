@@ -277,7 +277,7 @@ export class PortalApi extends Construct {
         acknowledge(
           method,
           'AwsSolutions-APIG4',
-          `${route.method} ${route.path} is public by design: it returns ${route.summary.toLowerCase()} and no PHI, and clients call it before signing in.`,
+          `${route.method} ${route.path} is public by design (${route.summary}): it returns no PHI, and clients call it before signing in.`,
         );
         acknowledge(
           method,
