@@ -86,6 +86,8 @@ export function coldStartEnvironment(): Record<string, string> {
     [RUNTIME_ENV.trainingStateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench',
     [RUNTIME_ENV.corsOrigins]: 'https://app.clinic.example',
     [RUNTIME_ENV.conversationDays]: '30',
+    [RUNTIME_ENV.auditFallbackQueueUrl]:
+      'https://sqs.us-east-1.amazonaws.com/000000000000/bench-audit-fallback',
   };
   return {
     ...values,

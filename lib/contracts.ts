@@ -69,4 +69,12 @@ export const RUNTIME_ENV = {
   corsOrigins: 'WELLGATE_CORS_ORIGINS',
   conversationDays: 'WELLGATE_CONVERSATION_DAYS',
   clinicTimeZone: 'WELLGATE_CLINIC_TIME_ZONE',
+  /** SQS queue that holds audit events deferred while the audit trail was down (assistant only). */
+  auditFallbackQueueUrl: 'WELLGATE_AUDIT_FALLBACK_QUEUE_URL',
+  /** "enabled" | "disabled": Comprehend Medical entities as a triage layer. */
+  triageComprehendMedical: 'WELLGATE_TRIAGE_COMPREHEND_MEDICAL',
+  /** "enabled" | "disabled": Amazon Translate for languages the red-flag screen cannot read. */
+  triageTranslate: 'WELLGATE_TRIAGE_TRANSLATE',
+  /** Optional: the triage risk classifier's Bedrock model, instead of WELLGATE_BEDROCK_MODEL_ID. */
+  triageRiskModelId: 'WELLGATE_TRIAGE_RISK_MODEL_ID',
 } as const;

@@ -72,6 +72,8 @@ export function buildWellgate(app: App, config: WellgateConfig): WellgateStacks 
     fhirDatastore: data.fhirDatastore,
     tables: data.tables,
     auditDeliveryStream: audit.auditDeliveryStream,
+    auditKey: audit.auditKey,
+    alarmTopic: audit.alarmTopic,
     trainingPipeline: training?.pipeline,
   });
 

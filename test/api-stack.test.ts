@@ -11,6 +11,8 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { CfnKey } from 'aws-cdk-lib/aws-kms';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { FUNCTION_GROUPS, type FunctionGroup, ROUTES } from '../lambdas/api/route-table';
 import type { WellgateConfig, WellgateConfigInput } from '../lib/config';
@@ -78,6 +80,8 @@ function build(
     'AuditStream',
     'oakridge-audit',
   );
+  const auditKey = new kms.Key(deps, 'AuditKey', { enableKeyRotation: true });
+  const alarmTopic = new sns.Topic(deps, 'AlarmTopic', { masterKey: auditKey, enforceSSL: true });
 
   let network: FunctionNetwork | undefined;
   if (options.network) {
@@ -110,6 +114,8 @@ function build(
     fhirDatastore,
     tables,
     auditDeliveryStream,
+    auditKey,
+    alarmTopic,
     trainingPipeline,
   });
   return { app, config, names, stack, template: Template.fromStack(stack) };
@@ -279,7 +285,8 @@ describe('ApiStack (VPC on, training pipeline present)', () => {
 
   it('encrypts every log group with a CMK and keeps it for the configured retention', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBe(FUNCTION_GROUPS.length + 3);
+    // Access, execution and WAF logs, one per function group, and the audit fallback consumer's.
+    expect(groups.length).toBe(FUNCTION_GROUPS.length + 4);
     for (const g of groups) {
       expect(g.Properties.KmsKeyId).toBeDefined();
       expect(g.Properties.RetentionInDays).toBe(config.retention.logDays);
@@ -371,6 +378,40 @@ describe('ApiStack (VPC on, training pipeline present)', () => {
     }
   });
 
+  it('only the assistant runs the triage layers: Comprehend Medical and Translate, on "*" (no resource types)', () => {
+    const isTriage = (action: string) => /^(comprehend|comprehendmedical|translate):/.test(action);
+    // CDK merges statements that share a resource, so the triage actions may sit with others on "*".
+    const triage = statementsOf(built, 'assistant').filter((s) => asArray(s.Action).some(isTriage));
+    expect(
+      triage
+        .flatMap((s) => asArray(s.Action))
+        .filter(isTriage)
+        .sort(),
+    ).toEqual([
+      'comprehend:DetectDominantLanguage',
+      'comprehendmedical:DetectEntitiesV2',
+      'translate:TranslateText',
+    ]);
+    for (const statement of triage) expect(statement.Resource).toBe('*');
+    const acknowledged = JSON.stringify(stack.functions.assistant.role.node.metadata);
+    expect(acknowledged).toContain('comprehendmedical:DetectEntitiesV2');
+    const variables = (group: FunctionGroup): Record<string, unknown> =>
+      template.toJSON().Resources[
+        stack.getLogicalId(stack.functions[group].function.node.defaultChild as CfnFunction)
+      ].Properties.Environment.Variables;
+    expect(variables('assistant')).toEqual(
+      expect.objectContaining({
+        [RUNTIME_ENV.triageComprehendMedical]: 'enabled',
+        [RUNTIME_ENV.triageTranslate]: 'enabled',
+      }),
+    );
+    for (const group of FUNCTION_GROUPS.filter((g) => g !== 'assistant')) {
+      expect(actionsOf(built, group).filter(isTriage)).toEqual([]);
+      expect(variables(group)[RUNTIME_ENV.triageComprehendMedical]).toBeUndefined();
+      expect(variables(group)[RUNTIME_ENV.triageTranslate]).toBeUndefined();
+    }
+  });
+
   it('the public group reaches no table, no FHIR store, no PHI key and no audit stream', () => {
     const actions = actionsOf(built, 'public');
     expect(
@@ -438,6 +479,27 @@ describe('ApiStack (VPC on, training pipeline present)', () => {
     for (const group of ['clinician', 'staff'] as const) {
       expect(actionsOf(built, group)).not.toContain('dynamodb:BatchWriteItem');
       expect(actionsOf(built, group)).not.toContain('dynamodb:DeleteItem');
+    }
+  });
+
+  it('only the assistant may send to the audit fallback queue, and only it is told the queue URL', () => {
+    const queueId = stack.getLogicalId(stack.auditFallback.queue.node.defaultChild as CfnQueue);
+    const send = statementsOf(built, 'assistant').filter((s) =>
+      asArray(s.Action).includes('sqs:SendMessage'),
+    );
+    expect(send).toEqual([
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } }),
+    ]);
+    for (const group of FUNCTION_GROUPS.filter((g) => g !== 'assistant')) {
+      expect(actionsOf(built, group).filter((a) => a.startsWith('sqs:'))).toEqual([]);
+    }
+    const variables = (group: FunctionGroup) =>
+      (template.toJSON().Resources[
+        stack.getLogicalId(stack.functions[group].function.node.defaultChild as CfnFunction)
+      ]?.Properties.Environment.Variables ?? {}) as Record<string, unknown>;
+    expect(variables('assistant')[RUNTIME_ENV.auditFallbackQueueUrl]).toEqual({ Ref: queueId });
+    for (const group of FUNCTION_GROUPS.filter((g) => g !== 'assistant')) {
+      expect(variables(group)[RUNTIME_ENV.auditFallbackQueueUrl]).toBeUndefined();
     }
   });
 
@@ -552,7 +614,10 @@ describe('ApiStack (VPC on, training pipeline present)', () => {
   });
 
   it('exposes what monitoring watches', () => {
-    expect(stack.monitored.functions).toHaveLength(FUNCTION_GROUPS.length);
+    expect(stack.monitored.functions).toEqual([
+      ...FUNCTION_GROUPS.map((group) => stack.functions[group].function),
+      stack.auditFallback.consumer.function,
+    ]);
     expect(stack.monitored.restApi).toBe(stack.restApi);
     expect(stack.monitored.webAcl).toBe(stack.webAcl);
     expect(stack.monitored.webAclMetricName).toBe(`${names.stack('api')}-waf`);

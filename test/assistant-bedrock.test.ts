@@ -297,7 +297,7 @@ describe('output checks on a valid reply', () => {
       ),
     );
     const { body } = await chat(alice, 'what can you help me with regarding billing');
-    expect(body['reply']).toBe(INJECTION_REFUSAL);
+    expect(String(body['reply']).startsWith(INJECTION_REFUSAL)).toBe(true);
     expect(String(body['reply'])).not.toContain('Never give medication dosing advice');
   });
 
@@ -312,7 +312,7 @@ describe('output checks on a valid reply', () => {
       ),
     );
     const { body } = await chat(alice, 'my knee aches after running');
-    expect(body['reply']).toBe(DOSING_REFUSAL);
+    expect(String(body['reply']).startsWith(DOSING_REFUSAL)).toBe(true);
   });
 
   test('the strength in the patient’s own medication name is not mistaken for dosing advice', async () => {

@@ -140,7 +140,7 @@ describe('POST /v1/chat/messages', () => {
     expect(body['nextActions']).toEqual([]);
     expect(body['safety']).toMatchObject({
       model: 'red-flag-screen',
-      redFlagCategories: expect.arrayContaining(['cardiac-chest-pain']),
+      redFlagCategories: expect.arrayContaining(['cardiac']),
       emergencyContacts: [{ label: 'Emergency services', number: '911' }],
     });
     expect(modelCalls()).toBe(before);
@@ -397,9 +397,7 @@ describe('POST /v1/patients/{patientId}/summary-drafts', () => {
     expect(vitals.find((t) => t.display === 'Systolic blood pressure')?.direction).toBe('rising');
     const activity = draft['assistantActivity'] as { turns: number; emergencyCategories: string[] };
     expect(activity.turns).toBeGreaterThan(0);
-    expect(activity.emergencyCategories).toEqual(
-      expect.arrayContaining(['cardiac-chest-pain', 'suicide-self-harm']),
-    );
+    expect(activity.emergencyCategories).toEqual(expect.arrayContaining(['cardiac', 'suicide-self-harm']));
     const sources = draft['sources'] as Array<{ resourceType: string; id: string }>;
     expect(sources).toEqual(
       expect.arrayContaining([

@@ -1,19 +1,42 @@
 /**
- * The red-flag screen as a contract: every emergency phrasing is caught (recall 100%), every
- * negated, historical, informational or everyday phrasing is not, every rule has a phrasing that
- * fires it, and every negation pattern has its own case.
+ * Regression phrasings of the red-flag screen: the emergencies must stay caught, the negated,
+ * historical, informational and everyday messages must not be raised. These are the phrasings the
+ * first screen was written from, so they say nothing about recall on new messages: that figure is
+ * `npm run triage:eval` on the frozen check half (test/fixtures/triage/).
  */
+
 import {
   CARE_CATEGORIES,
+  EMERGENCY_CATEGORIES,
+  EMERGENCY_PROTOCOLS,
   EMERGENCY_RESPONSES,
+  type EmergencyCategory,
   emergencyAnswer,
-  RED_FLAG_CATEGORIES,
-  type RedFlagCategory,
   RedFlagScreen,
-  SCREEN_RULES,
   SpellingTolerance,
 } from '../lambdas/assistant/red-flags';
-import { KEY_TERMS } from '../lambdas/assistant/red-flags/rules';
+import { KEY_TERMS } from '../lambdas/assistant/red-flags/screen';
+
+/** The phrase screen's categories, as the concept screen names them (one may split into several). */
+const NOW_CALLED: Readonly<Record<string, readonly EmergencyCategory[]>> = {
+  'cardiac-chest-pain': ['cardiac'],
+  stroke: ['stroke', 'vision-loss'],
+  'severe-breathing': ['breathing', 'choking'],
+  anaphylaxis: ['anaphylaxis'],
+  'severe-bleeding': ['severe-bleeding', 'gi-bleeding', 'pulmonary-embolism'],
+  'suicide-self-harm': ['suicide-self-harm'],
+  'overdose-poisoning': ['poisoning', 'pediatric-ingestion', 'carbon-monoxide'],
+  seizure: ['seizure'],
+  unresponsive: ['unresponsive'],
+  'thunderclap-headache': ['thunderclap-headache'],
+  'infant-fever': ['infant-fever'],
+  'pregnancy-bleeding': ['pregnancy-emergency'],
+  meningitis: ['meningitis'],
+  'severe-hypoglycemia': ['hypoglycemia'],
+  'head-injury-anticoagulant': ['head-injury'],
+  'trauma-neurological': ['head-injury', 'paralysis', 'stroke'],
+};
+type RedFlagCategory = keyof typeof NOW_CALLED;
 
 const screen = new RedFlagScreen();
 
@@ -206,16 +229,16 @@ describe('red-flag screen: emergency phrasings', () => {
     expect(EMERGENCIES.length).toBeGreaterThanOrEqual(60);
     expect(NON_EMERGENCIES.length).toBeGreaterThanOrEqual(60);
     const covered = new Set(EMERGENCIES.map(([, category]) => category));
-    expect([...covered].sort()).toEqual([...RED_FLAG_CATEGORIES].sort());
+    expect([...covered].sort()).toEqual(Object.keys(NOW_CALLED).sort());
   });
 
   it.each(EMERGENCIES)('"%s" → emergency (%s)', (message, category) => {
     const result = screen.screen(message);
     expect(result.disposition).toBe('emergency');
-    expect(result.emergencyCategories).toContain(category);
+    expect(result.emergencyCategories.some((c) => NOW_CALLED[category]?.includes(c))).toBe(true);
   });
 
-  it('recall is 100% and no non-emergency is called an emergency', () => {
+  it('every regression phrasing is caught and no non-emergency is called an emergency', () => {
     const caught = EMERGENCIES.filter(([message]) => screen.screen(message).disposition === 'emergency');
     const falseAlarms = NON_EMERGENCIES.filter(
       (message) => screen.screen(message).disposition === 'emergency',
@@ -231,67 +254,40 @@ describe('red-flag screen: non-emergency phrasings', () => {
   });
 });
 
-describe('red-flag screen: one phrasing per rule', () => {
-  /** A phrasing for every rule id, emergency and care tiers alike. */
-  const RULE_EXAMPLES: Readonly<Record<string, string>> = {
-    'cardiac-described': 'crushing chest pain',
-    'chest-pain-with-cardiac-features': 'chest pain and I am clammy',
-    'stroke-face': 'her face is drooping',
-    'stroke-arm-weakness': 'my arm suddenly went limp',
-    'stroke-speech': 'his speech is slurred',
-    'stroke-eyes-balance': 'sudden double vision',
-    'severe-breathing': 'he is not breathing',
-    'anaphylaxis-named': 'swelling of my throat',
-    'severe-bleeding': "I can't stop the bleeding",
-    'suicide-self-harm': 'I want to end my life',
-    'overdose-poisoning': 'my son ate rat poison',
-    seizure: 'she is having a seizure',
-    unresponsive: 'he is unconscious',
-    'thunderclap-headache': 'thunderclap headache',
-    'infant-fever': 'my newborn has a fever',
-    'pregnancy-bleeding': 'I am pregnant and bleeding',
-    'meningitis-named': 'a rash that does not fade under a glass',
-    'meningitis-signs': 'stiff neck and fever',
-    'hypoglycemia-reading': 'blood sugar 40',
-    'hypoglycemia-altered': 'low sugar and she is confused',
-    'head-injury-anticoagulant': 'hit my head, I take xarelto',
-    'trauma-neurological': 'car accident and numbness in my legs',
-    'chest-pain-unspecified': 'I have some chest pain',
-    'breathing-difficulty': 'I get short of breath on the stairs',
-    'high-fever': 'I have a fever of 103',
-    dehydration: "I can't keep anything down",
-    fainting: 'I fainted at work',
-    'head-injury': 'I bumped my head',
-    'allergic-reaction': 'I have hives',
-    'pregnancy-spotting': 'I am pregnant and have some spotting',
-    'urinary-infection-fever': 'burning when I pee and a fever',
-    'severe-pain': 'severe stomach pain',
-    'gi-bleeding-signs': 'black tarry stools',
-    'minor-illness': 'I have a runny nose',
-  };
-
-  it('has an example for every rule in the data', () => {
-    expect(Object.keys(RULE_EXAMPLES).sort()).toEqual(SCREEN_RULES.map((rule) => rule.id).sort());
-  });
-
-  it.each(SCREEN_RULES.map((rule) => [rule.id, rule.disposition]))(
-    'rule %s fires (%s)',
-    (ruleId, disposition) => {
-      const result = screen.screen(RULE_EXAMPLES[ruleId] ?? '');
-      expect(result.hits.map((hit) => hit.ruleId)).toContain(ruleId);
-      expect(result.disposition).toBe(disposition);
-    },
-  );
-
-  it('every emergency category has a 911, 988 or Poison Control answer, and the care tiers have text', () => {
-    for (const category of RED_FLAG_CATEGORIES) {
-      const numbers = EMERGENCY_RESPONSES[category].contacts.map((c) => c.number);
-      expect(numbers.some((n) => ['911', '988', '1-800-222-1222'].includes(n))).toBe(true);
+describe('red-flag screen: protocols and answers', () => {
+  it('every emergency category has a protocol, an answer in both languages and a 911, 988 or Poison Control number', () => {
+    expect(EMERGENCY_PROTOCOLS.map((p) => p.category).sort()).toEqual([...EMERGENCY_CATEGORIES].sort());
+    for (const category of EMERGENCY_CATEGORIES) {
+      const response = EMERGENCY_RESPONSES[category];
+      expect(response.text.en.length).toBeGreaterThan(20);
+      expect(response.text.es.length).toBeGreaterThan(20);
+      const numbers = emergencyAnswer([category]).contacts.map((c) => c.number);
+      expect(numbers).toContain('911');
     }
     expect(emergencyAnswer(['suicide-self-harm']).contacts[0]?.number).toBe('988');
-    expect(emergencyAnswer(['overdose-poisoning']).contacts[0]?.number).toBe('1-800-222-1222');
+    expect(emergencyAnswer(['poisoning']).contacts[0]?.number).toBe('1-800-222-1222');
+    expect(emergencyAnswer(['pediatric-ingestion']).contacts[0]?.number).toBe('1-800-222-1222');
     expect(emergencyAnswer(['stroke']).contacts[0]?.number).toBe('911');
+    expect(emergencyAnswer(['domestic-violence']).contacts.map((c) => c.number)).toEqual([
+      '911',
+      '1-800-799-7233',
+    ]);
+    expect(emergencyAnswer(['child-abuse']).contacts.map((c) => c.number)).toEqual(['911', '1-800-422-4453']);
     expect(CARE_CATEGORIES.length).toBeGreaterThan(0);
+  });
+
+  it('answers in Spanish with the same numbers', () => {
+    const answer = emergencyAnswer(['suicide-self-harm'], 'es');
+    expect(answer.reply).toContain('988');
+    expect(answer.reply).toMatch(/Llame/);
+    expect(answer.contacts[0]?.number).toBe('988');
+  });
+
+  it('never gives another category its advice: the reply holds only the categories hit', () => {
+    const heat = emergencyAnswer(['heat-stroke']).reply;
+    expect(heat).toMatch(/cool/i);
+    expect(heat).not.toContain('988');
+    expect(heat).not.toContain('1-800-222-1222');
   });
 });
 
@@ -332,7 +328,7 @@ describe('red-flag screen: negation, history and scope', () => {
     ['years ago', 'I had a stroke 3 years ago', 'historical'],
     ['as a child', 'I had seizures as a child', 'historical'],
     ['died of', 'my father died of a heart attack', 'historical'],
-    ['signs of', 'what are the signs of a heart attack', 'informational'],
+    ['signs of', 'what are the signs of a heart attack', 'hypothetical'],
     ['medication for', 'refill for my seizure medication', 'administrative'],
   ] as const)('%s: "%s" is %s', (_cue, message, reason) => {
     const result = screen.screen(message);
@@ -347,7 +343,7 @@ describe('red-flag screen: negation, history and scope', () => {
 
   it('screens every sentence on its own: one negated, one affirmed', () => {
     const result = screen.screen('No chest pain. But I cannot breathe.');
-    expect(result.emergencyCategories).toEqual(['severe-breathing']);
+    expect(result.emergencyCategories).toEqual(['breathing']);
   });
 
   it('is case-insensitive', () => {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Appointment, Slot } from '@medplum/fhirtypes';
+import { verifyAuditChains } from '../lambdas/api';
 import {
   DYNAMO_MAX_ATTEMPTS,
   type FaultInjectors,
@@ -335,6 +336,84 @@ describe('audit sink failures', () => {
       'read',
       'create',
     ]);
+  });
+
+  test('with the audit sink failing, an emergency chat message still answers with 911, and its audit event is appended once the sink recovers', async () => {
+    const patient = nextPatient();
+    const consent = await harness.send({
+      method: 'PUT',
+      path: '/v1/me/consents/ai-assistant',
+      body: { status: 'active' },
+      token: patient.accessToken,
+    });
+    expect(consent.status).toBe(200);
+    faults.dynamo.plan.set({
+      share: 1,
+      kinds: ['internal-error'],
+      when: (call) => call.table === auditTable(),
+    });
+
+    const response = await harness.send({
+      method: 'POST',
+      path: '/v1/chat/messages',
+      body: { text: 'crushing chest pain and sweating right now' },
+      token: patient.accessToken,
+    });
+
+    // The route's success status (a chat turn is created): the emergency answer, not a 503.
+    expect(response.status).toBe(201);
+    const body = response.body as {
+      conversationId: string;
+      disposition: string;
+      safety: { emergencyContacts: Array<{ number: string }> };
+    };
+    expect(body.disposition).toBe('emergency');
+    expect(body.safety.emergencyContacts.map((contact) => contact.number)).toContain('911');
+    const deferred = harness.logLines
+      .map((line) => {
+        try {
+          return JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return {};
+        }
+      })
+      .find(
+        (line) => line['message'] === 'audit event deferred' && line['operationId'] === 'sendChatMessage',
+      );
+    const eventId = deferred?.['eventId'];
+    expect(eventId).toEqual(expect.any(String));
+
+    const chatEvents = async () => {
+      const chain = await harness.portal.dynamo.documentClient.send(
+        new QueryCommand({
+          TableName: auditTable(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `chain#patient#${patient.patientId}` },
+          ConsistentRead: true,
+        }),
+      );
+      return (chain.Items ?? []).filter((item) => item['operationId'] === 'sendChatMessage');
+    };
+    // Still down (read past the fault injector): the event waits on the fallback queue.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await chatEvents()).toEqual([]);
+    faults.dynamo.plan.clear();
+
+    const deadline = Date.now() + 10_000;
+    while ((await chatEvents()).length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const appended = await chatEvents();
+    expect(appended.map((item) => item['eventId'])).toEqual([eventId]);
+    expect(appended[0]).toMatchObject({
+      resourceType: 'Communication',
+      resourceId: body.conversationId,
+      action: 'create',
+      outcome: 'success',
+    });
+    const report = await verifyAuditChains(auditTable(), harness.portal.dynamo.documentClient);
+    expect(report.breaks.filter((b) => b.chain === `chain#patient#${patient.patientId}`)).toEqual([]);
   });
 
   test('a share of throttled audit and ledger writes: 2xx or 503 only, and full service after recovery', async () => {

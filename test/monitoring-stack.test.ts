@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { EmfSecurityMetrics } from '../lambdas/adapters/emf-security-metrics';
 import { type AlarmCategory, SECURITY_METRICS } from '../lib/constructs/portal-alarms';
 import type { TrainingPipelineRef } from '../lib/contracts';
 import { WellgateChecks } from '../lib/nag/wellgate-checks';
@@ -150,6 +151,23 @@ describe('MonitoringStack', () => {
     expect(SECURITY_METRICS).toEqual({
       namespace: 'Wellgate/Security',
       breakGlassAccess: 'BreakGlassAccess',
+      auditEventsDeferred: 'AuditEventsDeferred',
+      auditFallbackFailed: 'AuditFallbackFailed',
+    });
+    // The alarm has no dimensions, so the application must emit the metric without any too.
+    const lines: string[] = [];
+    new EmfSecurityMetrics((line) => lines.push(line)).breakGlassAccess({ operationId: 'getPatientSummary' });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'Wellgate/Security',
+            Dimensions: expect.arrayContaining([[]]),
+            Metrics: [{ Name: 'BreakGlassAccess', Unit: 'Count' }],
+          },
+        ],
+      },
+      BreakGlassAccess: 1,
     });
   });
 

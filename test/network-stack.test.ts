@@ -22,6 +22,9 @@ const INTERFACE_SERVICES = [
   'states',
   'cognito-idp',
   'sns',
+  'sqs',
+  'comprehendmedical',
+  'translate',
 ];
 
 describe('NetworkStack', () => {

@@ -9,6 +9,7 @@
 import { type FirehoseClient, PutRecordCommand } from '@aws-sdk/client-firehose';
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandOutput,
@@ -23,7 +24,7 @@ import {
   sortKeyOf,
 } from '../core/audit-chain';
 import { DependencyUnavailable } from '../core/errors';
-import type { AuditEvent, AuditSink, ChainedAuditEvent } from '../core/ports';
+import type { AuditEvent, AuditReplaySink, AuditSink, ChainedAuditEvent } from '../core/ports';
 import { isConditionalCheckFailed } from './dynamo-errors';
 
 // Enough for a dozen writers on one chain (each attempt is a Query and a conditional Put); with the
@@ -50,7 +51,7 @@ export interface DynamoAuditSinkOptions {
   readonly firehose?: { readonly client: FirehoseClient; readonly streamName: string };
 }
 
-export class DynamoAuditSink implements AuditSink {
+export class DynamoAuditSink implements AuditSink, AuditReplaySink {
   /**
    * Appends to one chain from this process run one after another. The conditional write keeps the
    * chain correct across processes (Lambda containers); queuing here keeps writers in the same
@@ -65,15 +66,26 @@ export class DynamoAuditSink implements AuditSink {
     const chain = chainOf(event);
     try {
       const stored = await this.queued(chain, () => this.appendToChain(chain, event));
-      if (this.options.firehose) {
-        await this.options.firehose.client.send(
-          new PutRecordCommand({
-            DeliveryStreamName: this.options.firehose.streamName,
-            Record: { Data: Buffer.from(`${JSON.stringify(stored)}\n`) },
-          }),
-        );
-      }
+      await this.copyToFirehose(stored);
       return stored;
+    } catch (error) {
+      throw new DependencyUnavailable('audit', 2, { cause: error });
+    }
+  }
+
+  /**
+   * For redelivered events (the audit fallback queue): every attempt first reads the chain items
+   * it has not seen for the eventId, so a put that wins the next sequence number proves no earlier
+   * item holds the event, even with two deliveries of it racing in separate processes.
+   */
+  async appendOnce(event: AuditEvent): Promise<{ readonly appended: boolean }> {
+    const chain = chainOf(event);
+    try {
+      const { stored, appended } = await this.queued(chain, () => this.appendToChainOnce(chain, event));
+      // Copied again when already present: a delivery whose Firehose put failed is retried, and
+      // the Object Lock copy must not stay without it (a duplicate line carries the same hash).
+      await this.copyToFirehose(stored);
+      return { appended };
     } catch (error) {
       throw new DependencyUnavailable('audit', 2, { cause: error });
     }
@@ -129,30 +141,118 @@ export class DynamoAuditSink implements AuditSink {
         }),
       );
       const latest = head.Items?.[0];
-      const seq = latest ? Number(latest['seq']) + 1 : 1;
-      const prevHash = latest ? String(latest['hash']) : GENESIS_HASH;
-      const stored: ChainedAuditEvent = { ...event, chain, seq, prevHash, hash: hashEvent(prevHash, event) };
-      try {
-        await this.options.client.send(
-          new PutCommand({
-            TableName: this.options.tableName,
-            // JSON round trip drops undefined members, which DynamoDB cannot store.
-            Item: JSON.parse(JSON.stringify({ pk: chain, sk: sortKeyOf(seq), ...stored })) as Record<
-              string,
-              unknown
-            >,
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return stored;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        // Another writer took this sequence number: wait a little, re-read the head, try the next.
-        await backoff(attempt);
-      }
+      const stored = await this.putAfter(
+        chain,
+        event,
+        latest ? { seq: Number(latest['seq']), hash: String(latest['hash']) } : undefined,
+      );
+      if (stored) return stored;
+      // Another writer took this sequence number: wait a little, re-read the head, try the next.
+      await backoff(attempt);
     }
     throw new Error(`audit chain ${chain} stayed contended for ${MAX_APPEND_ATTEMPTS} attempts`);
   }
+
+  private async appendToChainOnce(
+    chain: string,
+    event: AuditEvent,
+  ): Promise<{ stored: ChainedAuditEvent; appended: boolean }> {
+    let head: ChainLink | undefined;
+    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+      const seen = await this.readLinksAfter(chain, head?.seq ?? 0);
+      const present = seen.find((link) => link.eventId === event.eventId);
+      if (present) return { stored: await this.readStored(chain, present.seq), appended: false };
+      head = seen.at(-1) ?? head;
+      const stored = await this.putAfter(chain, event, head);
+      if (stored) return { stored, appended: true };
+      await backoff(attempt);
+    }
+    throw new Error(`audit chain ${chain} stayed contended for ${MAX_APPEND_ATTEMPTS} attempts`);
+  }
+
+  /** Puts the event at the sequence number after `head`; undefined when another writer took it. */
+  private async putAfter(
+    chain: string,
+    event: AuditEvent,
+    head: Pick<ChainLink, 'seq' | 'hash'> | undefined,
+  ): Promise<ChainedAuditEvent | undefined> {
+    const seq = head ? head.seq + 1 : 1;
+    const prevHash = head ? head.hash : GENESIS_HASH;
+    const stored: ChainedAuditEvent = { ...event, chain, seq, prevHash, hash: hashEvent(prevHash, event) };
+    try {
+      await this.options.client.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          // JSON round trip drops undefined members, which DynamoDB cannot store.
+          Item: JSON.parse(JSON.stringify({ pk: chain, sk: sortKeyOf(seq), ...stored })) as Record<
+            string,
+            unknown
+          >,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return stored;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return undefined;
+    }
+  }
+
+  /** The links of `chain` after sequence number `afterSeq`, oldest first (ids and hashes only). */
+  private async readLinksAfter(chain: string, afterSeq: number): Promise<ChainLink[]> {
+    const links: ChainLink[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page: QueryCommandOutput = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: 'pk = :chain AND sk > :after',
+          ExpressionAttributeValues: { ':chain': chain, ':after': sortKeyOf(afterSeq) },
+          ExpressionAttributeNames: { '#seq': 'seq', '#hash': 'hash', '#eventId': 'eventId' },
+          ProjectionExpression: '#seq, #hash, #eventId',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        links.push({
+          seq: Number(item['seq']),
+          hash: String(item['hash']),
+          eventId: String(item['eventId']),
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return links;
+  }
+
+  private async readStored(chain: string, seq: number): Promise<ChainedAuditEvent> {
+    const found = await this.options.client.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: { pk: chain, sk: sortKeyOf(seq) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!found.Item) throw new Error(`audit chain ${chain} lost the item at ${seq}`);
+    return toChainedEvent(found.Item);
+  }
+
+  private async copyToFirehose(stored: ChainedAuditEvent): Promise<void> {
+    if (!this.options.firehose) return;
+    await this.options.firehose.client.send(
+      new PutRecordCommand({
+        DeliveryStreamName: this.options.firehose.streamName,
+        Record: { Data: Buffer.from(`${JSON.stringify(stored)}\n`) },
+      }),
+    );
+  }
+}
+
+interface ChainLink {
+  readonly seq: number;
+  readonly hash: string;
+  readonly eventId: string;
 }
 
 function toChainedEvent(item: Record<string, unknown>): ChainedAuditEvent {

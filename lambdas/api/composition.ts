@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RUNTIME_ENV } from '../../lib/contracts';
 import { CognitoUserDirectory } from '../adapters/cognito-user-directory';
@@ -15,10 +16,12 @@ import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency-store';
 import { DynamoSlotLedger } from '../adapters/dynamo-slot-ledger';
 import { EmfSecurityMetrics } from '../adapters/emf-security-metrics';
 import { HealthLakeFhirStore } from '../adapters/healthlake-fhir-store';
+import { SqsAuditFallbackQueue } from '../adapters/sqs-audit-fallback-queue';
 import { isIanaTimeZone } from '../core/clinic-time';
 import { JournalingFhirStore } from '../core/fhir-write-journal';
 import { PatientCompartmentPolicy } from '../core/policy';
 import type {
+  AuditFallbackQueue,
   AuditSink,
   FhirStore,
   IdempotencyStore,
@@ -51,6 +54,11 @@ export interface ApiPorts {
   readonly idempotency: IdempotencyStore;
   readonly slotLedger: SlotLedger;
   readonly users: UserDirectory;
+  /**
+   * Where an answer flagged `deferAuditOnFailure` puts its audit event when the append fails.
+   * Without one such an answer still goes out, and the missing event is logged and alarmed.
+   */
+  readonly auditFallback?: AuditFallbackQueue;
   /** Default: EMF lines on stdout. */
   readonly metrics?: SecurityMetrics;
   /** Default: a Powertools Logger (service `wellgate-api`). */
@@ -83,7 +91,7 @@ export interface ServiceSettings {
 export function createServices(ports: ApiPorts, settings: ServiceSettings = {}): ApiServices {
   // Writes go through the journal so a request whose audit event fails can be rolled back.
   const fhir = new JournalingFhirStore(ports.fhir);
-  const policy = new PatientCompartmentPolicy(fhir, ports.metrics ?? new EmfSecurityMetrics());
+  const policy = new PatientCompartmentPolicy(fhir, securityMetricsOf(ports));
   return {
     fhir,
     policy,
@@ -100,6 +108,10 @@ export function createServices(ports: ApiPorts, settings: ServiceSettings = {}):
   };
 }
 
+export function securityMetricsOf(ports: Pick<ApiPorts, 'metrics'>): SecurityMetrics {
+  return ports.metrics ?? new EmfSecurityMetrics();
+}
+
 /** A DocumentClient configured the way every Dynamo adapter here expects. */
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -114,7 +126,7 @@ export function createLogger(): ApiLogger {
   };
 }
 
-type PortName = 'fhir' | 'audit' | 'idempotency' | 'slotLedger' | 'users';
+type PortName = 'fhir' | 'audit' | 'auditFallback' | 'idempotency' | 'slotLedger' | 'users';
 
 /** What each function group reads at cold start: a function gets only the configuration it uses. */
 const PORTS_BY_GROUP: Record<FunctionGroup, readonly PortName[]> = {
@@ -123,7 +135,8 @@ const PORTS_BY_GROUP: Record<FunctionGroup, readonly PortName[]> = {
   clinician: ['fhir', 'audit'],
   staff: ['fhir', 'audit'],
   admin: ['fhir', 'audit', 'users'],
-  assistant: ['fhir', 'audit'],
+  // Emergency answers go out even when the audit trail is down (Audited.deferAuditOnFailure).
+  assistant: ['fhir', 'audit', 'auditFallback'],
 };
 
 export class ConfigurationError extends Error {}
@@ -174,7 +187,30 @@ export function portsFromEnvironment(group: FunctionGroup, env: NodeJS.ProcessEn
     users: needs.has('users')
       ? new CognitoUserDirectory(new CognitoIdentityProviderClient({}), required(RUNTIME_ENV.userPoolId))
       : unconfigured('users'),
+    ...(needs.has('auditFallback')
+      ? {
+          auditFallback: new SqsAuditFallbackQueue({
+            client: new SQSClient({}),
+            queueUrl: required(RUNTIME_ENV.auditFallbackQueueUrl),
+          }),
+        }
+      : {}),
   };
+}
+
+/** The fallback queue's consumer: the audit table (and Firehose copy) it appends deferred events to. */
+export function auditReplaySinkFromEnvironment(env: NodeJS.ProcessEnv = process.env): DynamoAuditSink {
+  const auditTable = env[RUNTIME_ENV.auditTable]?.trim();
+  if (!auditTable)
+    throw new ConfigurationError(
+      `Environment variable ${RUNTIME_ENV.auditTable} is required by the audit fallback function`,
+    );
+  const auditStream = env[RUNTIME_ENV.auditStream]?.trim();
+  return new DynamoAuditSink({
+    client: documentClient(new DynamoDBClient({})),
+    tableName: auditTable,
+    ...(auditStream ? { firehose: { client: new FirehoseClient({}), streamName: auditStream } } : {}),
+  });
 }
 
 /** The clinic's time zone from WELLGATE_CLINIC_TIME_ZONE (IANA); UTC when unset. */

@@ -21,12 +21,15 @@ export {
 } from '../adapters/emf-security-metrics';
 export { HealthLakeFhirStore, type HealthLakeFhirStoreOptions } from '../adapters/healthlake-fhir-store';
 export { MemoryFhirStore } from '../adapters/memory-fhir-store';
+export { SqsAuditFallbackQueue } from '../adapters/sqs-audit-fallback-queue';
 export { CLINIC_CHAIN, canonicalJson, chainOfPatient, GENESIS_HASH, hashEvent } from '../core/audit-chain';
 export { type Caller, type CognitoAuthorizerClaims, callerFromClaims, parseGroups } from '../core/caller';
 export * from '../core/errors';
 export type { AccessContext } from '../core/policy';
 export type {
   AuditEvent,
+  AuditFallbackQueue,
+  AuditReplaySink,
   AuditSink,
   ChainedAuditEvent,
   FhirSearchParams,

@@ -5,7 +5,8 @@
  * Per request: match the route → verified caller (401) → route roles (403) → body limits (413,
  * 415) → zod parsing (400) → service call (authorization inside, in data access) → exactly one
  * audit event → response validated against its zod schema. Any failure becomes problem+json in
- * `problems.ts`; an audit failure answers 503 and returns no data.
+ * `problems.ts`; an audit failure answers 503 and returns no data, except for answers flagged
+ * `deferAuditOnFailure`, whose event goes to the audit fallback queue instead.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -24,9 +25,24 @@ import {
 } from '../core/errors';
 import { type FhirWriteJournal, withFhirWriteJournal } from '../core/fhir-write-journal';
 import type { AccessContext } from '../core/policy';
-import type { AuditEvent, AuditOutcome, AuditSink, AuditTarget, IdempotencyStore } from '../core/ports';
+import type {
+  AuditEvent,
+  AuditFallbackQueue,
+  AuditOutcome,
+  AuditSink,
+  AuditTarget,
+  IdempotencyStore,
+  SecurityMetrics,
+} from '../core/ports';
 import type { Audited } from '../core/services/audited';
-import { type ApiLogger, type ApiPorts, type ApiServices, createLogger, createServices } from './composition';
+import {
+  type ApiLogger,
+  type ApiPorts,
+  type ApiServices,
+  createLogger,
+  createServices,
+  securityMetricsOf,
+} from './composition';
 import { corsHeaders, isJsonContentType, normalizeHeaders, preflightHeaders, SECURITY_HEADERS } from './http';
 import { buildOpenApiDocument } from './openapi';
 import {
@@ -119,6 +135,7 @@ interface Wiring {
 
 function buildHandler(wiring: Wiring | undefined, options: ApiOptions): ApiHandler {
   const logger: ApiLogger = wiring?.ports.logger ?? createLogger();
+  const metrics = securityMetricsOf(wiring?.ports ?? {});
   const clock = wiring?.ports.clock ?? (() => new Date());
   const allowedOrigins = options.corsOrigins ?? [];
   const groups = new Set<FunctionGroup>(
@@ -209,7 +226,11 @@ function buildHandler(wiring: Wiring | undefined, options: ApiOptions): ApiHandl
         now: clock(),
         ...(breakGlassReason ? { breakGlassReason } : {}),
       };
-      const auditWriter = new RequestAuditor(wiring.ports.audit, context);
+      const auditWriter = new RequestAuditor(wiring.ports.audit, context, {
+        queue: wiring.ports.auditFallback,
+        metrics,
+        logger,
+      });
 
       try {
         if (operation.requiresIdempotencyKey) {
@@ -276,6 +297,12 @@ function buildHandler(wiring: Wiring | undefined, options: ApiOptions): ApiHandl
   };
 }
 
+interface AuditFallback {
+  readonly queue: AuditFallbackQueue | undefined;
+  readonly metrics: SecurityMetrics;
+  readonly logger: ApiLogger;
+}
+
 /** Writes the one audit event of a request; a second write is a programming error. */
 class RequestAuditor {
   private written = false;
@@ -283,12 +310,48 @@ class RequestAuditor {
   constructor(
     private readonly sink: AuditSink,
     private readonly context: AccessContext,
+    private readonly fallback: AuditFallback,
   ) {}
 
   async write(target: AuditTarget, outcome: AuditOutcome): Promise<void> {
+    await this.sink.append(this.event(target, outcome));
+  }
+
+  /**
+   * For answers that must go out even when the audit trail is down: a failed append hands the
+   * same event (same eventId) to the fallback queue, whose consumer appends it later. Never
+   * throws; `not-deferred`: the event is missing, and the error log and alarm name it for an operator.
+   */
+  async writeOrDefer(
+    target: AuditTarget,
+    outcome: AuditOutcome,
+  ): Promise<'written' | 'deferred' | 'not-deferred'> {
+    const event = this.event(target, outcome);
+    try {
+      await this.sink.append(event);
+      return 'written';
+    } catch {
+      // The answer goes out either way; what follows decides whether its event still will.
+    }
+    const { queue, metrics, logger } = this.fallback;
+    const ids = { operationId: event.operationId, requestId: event.requestId, eventId: event.eventId };
+    try {
+      if (!queue) throw new Error('no audit fallback queue');
+      await queue.enqueue(event);
+      logger.warn('audit event deferred', ids);
+      metrics.auditEventDeferred({ operationId: event.operationId });
+      return 'deferred';
+    } catch {
+      logger.error('audit event not deferred', ids);
+      metrics.auditFallbackFailed({ operationId: event.operationId });
+      return 'not-deferred';
+    }
+  }
+
+  private event(target: AuditTarget, outcome: AuditOutcome): AuditEvent {
     if (this.written) throw new Error('A request writes exactly one audit event');
     this.written = true;
-    const event: AuditEvent = {
+    return {
       eventId: randomUUID(),
       time: this.context.now.toISOString(),
       actor: { sub: this.context.caller.sub, role: this.context.role },
@@ -305,7 +368,6 @@ class RequestAuditor {
         ? { breakGlassReason: this.context.breakGlassReason }
         : {}),
     };
-    await this.sink.append(event);
   }
 }
 
@@ -315,6 +377,7 @@ class RequestAuditor {
  * the request's FHIR writes are rolled back and then, only if all were undone, its own side effects
  * (Audited.undo). Writes that could not be undone turn the failure into WritesNotUndone, which
  * keeps the slot claim and the Idempotency-Key. Steps after the audit (Audited.afterAudit) run last.
+ * An answer flagged `deferAuditOnFailure` is never undone for its audit write: see writeOrDefer.
  */
 async function runAudited(
   operation: ApiOperation,
@@ -340,7 +403,10 @@ async function runAudited(
       await undoWrites(journal, done.undo, wiring, logger, context, error);
       throw error;
     }
-    if (done.audit) {
+    if (done.audit && done.deferAuditOnFailure) {
+      // A step that may only follow a durable audit event keeps its guard when the event is lost.
+      if ((await auditor.writeOrDefer(done.audit, 'success')) === 'not-deferred') return done;
+    } else if (done.audit) {
       try {
         await auditor.write(done.audit, 'success');
       } catch (auditError) {

@@ -22,13 +22,7 @@ import { classifyIntent, type Intent } from './intent';
 import { knownIdentifiersOf, minimizeText, PlaceholderMap, scrubModelText } from './minimizer';
 import { type ChatModel, type ChatModelRequest, type ModelReply, parseModelReply } from './model/port';
 import { echoesSystemPrompt } from './model/prompt';
-import {
-  type CareCategory,
-  careGuidance,
-  emergencyAnswer,
-  RedFlagScreen,
-  type ScreenResult,
-} from './red-flags';
+import { careGuidance, RedFlagScreen, SAFETY_FLOOR } from './red-flags';
 import {
   DIAGNOSIS_REFUSAL,
   DOSING_REFUSAL,
@@ -38,6 +32,7 @@ import {
   INJECTION_REFUSAL,
   OTHER_PATIENT_REFUSAL,
 } from './safety-replies';
+import { type TriageLayers, type TriageOutcome, TriageService, triageMessage } from './triage';
 import {
   type ChatMessageResult,
   type Disposition,
@@ -58,6 +53,8 @@ export interface AssistantDependencies {
   /** The clinic's IANA time zone, in which the assistant states times and days; default UTC. */
   readonly timeZone?: string;
   readonly screen?: RedFlagScreen;
+  /** Second opinions behind ports (Comprehend Medical, a Bedrock risk classifier, Translate). */
+  readonly triageLayers?: TriageLayers;
   /** Id source (tests pin it). */
   readonly newId?: () => string;
 }
@@ -97,6 +94,7 @@ const DOSE_INSTRUCTION =
 
 export class AssistantService {
   private readonly screen: RedFlagScreen;
+  private readonly triage: TriageService;
   private readonly newId: () => string;
 
   constructor(
@@ -104,11 +102,16 @@ export class AssistantService {
     private readonly core: CoreAccess,
   ) {
     this.screen = deps.screen ?? new RedFlagScreen();
+    this.triage = new TriageService(deps.triageLayers ?? {}, this.screen);
     this.newId = deps.newId ?? randomUUID;
   }
 
   async chat(context: AccessContext, input: ChatInput): Promise<Audited<ChatMessageResult>> {
     const patientId = this.core.policy.ownPatientId(context);
+    // 1. The deterministic screen, on the raw text, before anything can fail or wait.
+    const screened = triageMessage(input.text, this.screen);
+    if (screened.disposition === 'emergency') return this.emergencyTurn(context, patientId, input, screened);
+
     // Consent is read on every message (no cache): a revocation stops the next message.
     if (!(await this.core.consents.isActive(patientId, 'ai-assistant')))
       throw new Forbidden('ai-consent-required');
@@ -122,9 +125,6 @@ export class AssistantService {
     const messageId = this.newId();
     const now = context.now;
 
-    // 1. The deterministic screen, on the raw text, before anything else can fail or wait.
-    const screen = this.screen.screen(input.text);
-
     // 2. Minimize: the patient's own record values are known identifiers for the shared detector.
     const patient = await this.deps.fhir.read('Patient', patientId);
     const known = knownIdentifiersOf(patient);
@@ -132,14 +132,16 @@ export class AssistantService {
     const minimized = minimizeText(input.text, known, map);
     const intent = classifyIntent(input.text);
     let contextKinds: string[] = [];
+    // 3. Second opinions on the minimized text (no raw identifiers leave the function).
+    const triage = await this.triage.triage(input.text, minimized.text);
 
     let outcome: TurnOutcome;
-    if (screen.disposition === 'emergency') {
-      outcome = emergencyOutcome(screen);
+    if (triage.disposition === 'emergency') {
+      outcome = withRefusal(emergencyOutcome(triage), refusalFor(intent.all));
     } else {
       const refusal = refusalFor(intent.all);
       if (refusal) {
-        outcome = refusal;
+        outcome = withFloor(refusal, triage);
       } else {
         const patientContext = await loadContext(
           this.deps.fhir,
@@ -157,16 +159,19 @@ export class AssistantService {
             context: patientContext,
             hints: {
               intents: intent.all,
-              careCategories: careCategoriesOf(screen),
-              ...(screen.disposition ? { floor: screen.disposition } : {}),
+              careCategories: triage.careCategories,
+              ...(triage.disposition ? { floor: triage.disposition } : {}),
             },
           },
-          screen,
+          triage,
           patientContext,
           known,
         );
+        outcome = withFloor(outcome, triage);
       }
     }
+    if (!triage.refillAllowed)
+      outcome = { ...outcome, actions: outcome.actions.filter((a) => a.type !== 'request-refill') };
 
     // Escalation: two turns in a row that could not be classified → offer the care team.
     const streak = outcome.understood ? 0 : (existing?.meta.unclassifiedStreak ?? 0) + 1;
@@ -198,7 +203,7 @@ export class AssistantService {
         messageId,
         disposition: outcome.disposition,
         intent: intent.primary,
-        redFlagCategories: screen.emergencyCategories,
+        redFlagCategories: triage.categories,
         escalated,
       },
       expiresAt: expiryOf(now, this.deps.conversationDays),
@@ -213,8 +218,11 @@ export class AssistantService {
       disposition: outcome.disposition,
       source: outcome.source,
       intents: intent.all,
-      redFlagCategories: screen.emergencyCategories,
-      careCategories: careCategoriesOf(screen),
+      redFlagCategories: triage.categories,
+      careCategories: triage.careCategories,
+      triageSource: triage.source,
+      triageLayers: triage.layers,
+      language: triage.language,
       guardrailIntervened: outcome.guardrailIntervened,
       fallback: outcome.fallback,
       escalated,
@@ -231,7 +239,7 @@ export class AssistantService {
         nextActions: outcome.actions,
         safety: {
           model: outcome.source,
-          redFlagCategories: [...screen.emergencyCategories],
+          redFlagCategories: [...triage.categories],
           emergencyContacts: [...outcome.contacts],
           guardrailIntervened: outcome.guardrailIntervened,
           fallback: outcome.fallback,
@@ -250,9 +258,107 @@ export class AssistantService {
     };
   }
 
+  /**
+   * The emergency turn: the fixed answer (no PHI) is returned whatever the stores do. Consent is
+   * not asked (no model sees the text); the conversation is stored when the stores answer within
+   * EMERGENCY_STORE_MS and skipped, logged, otherwise; the audit event is deferred to the fallback
+   * queue if the audit trail is down (Audited.deferAuditOnFailure).
+   */
+  private async emergencyTurn(
+    context: AccessContext,
+    patientId: string,
+    input: ChatInput,
+    triage: TriageOutcome,
+  ): Promise<Audited<ChatMessageResult>> {
+    const conversationId = input.conversationId ?? this.newId();
+    const messageId = this.newId();
+    const outcome = withRefusal(emergencyOutcome(triage), refusalFor(classifyIntent(input.text).all));
+    let redacted = 0;
+    const stored = await withinDeadline(async () => {
+      const existing = input.conversationId
+        ? await this.deps.conversations.load(patientId, input.conversationId, HISTORY_MESSAGES)
+        : undefined;
+      // Another patient's conversation id: answer, but store nothing under it.
+      if (input.conversationId && !existing) return;
+      const patient = await this.deps.fhir.read('Patient', patientId);
+      const map = new PlaceholderMap(existing?.meta.nextPlaceholder ?? 1);
+      const minimized = minimizeText(input.text, knownIdentifiersOf(patient), map);
+      redacted = minimized.redacted;
+      const at = context.now.toISOString();
+      await this.deps.conversations.saveTurn(patientId, {
+        meta: {
+          conversationId,
+          createdAt: existing?.meta.createdAt ?? at,
+          turns: (existing?.meta.turns ?? 0) + 1,
+          unclassifiedStreak: 0,
+          nextPlaceholder: map.nextNumber,
+        },
+        previousTurns: existing?.meta.turns,
+        user: { messageId: this.newId(), role: 'user', text: minimized.text, at },
+        assistant: { messageId, role: 'assistant', text: outcome.reply, at },
+        disposition: {
+          at,
+          conversationId,
+          messageId,
+          disposition: 'emergency',
+          intent: 'symptom',
+          redFlagCategories: triage.categories,
+          escalated: false,
+        },
+        expiresAt: expiryOf(context.now, this.deps.conversationDays),
+      });
+    });
+    this.deps.logger.info('assistant turn', {
+      operationId: context.operationId,
+      requestId: context.requestId,
+      conversationId,
+      messageId,
+      disposition: 'emergency',
+      source: outcome.source,
+      redFlagCategories: triage.categories,
+      language: triage.language,
+      identifiersRedacted: redacted,
+      conversationStored: stored,
+    });
+    if (!stored) {
+      this.deps.logger.error('assistant emergency turn not stored', {
+        operationId: context.operationId,
+        requestId: context.requestId,
+        conversationId,
+      });
+    }
+    return {
+      value: {
+        conversationId,
+        messageId,
+        disposition: 'emergency',
+        reply: outcome.reply,
+        nextActions: [],
+        safety: {
+          model: outcome.source,
+          redFlagCategories: [...triage.categories],
+          emergencyContacts: [...outcome.contacts],
+          guardrailIntervened: false,
+          fallback: false,
+          escalatedToCareTeam: false,
+          identifiersRedacted: redacted,
+          notice: STANDING_NOTICE,
+        },
+      },
+      audit: {
+        patientId,
+        resourceType: 'Communication',
+        resourceId: conversationId,
+        action: 'create',
+        purpose: 'patient-request',
+      },
+      deferAuditOnFailure: true,
+    };
+  }
+
   private async modelOutcome(
     request: ChatModelRequest,
-    screen: ScreenResult,
+    triage: TriageOutcome,
     patientContext: PatientContext,
     known: readonly KnownIdentifier[],
   ): Promise<TurnOutcome> {
@@ -285,11 +391,12 @@ export class AssistantService {
     const scrubbed = scrubModelText(reply.reply, known);
 
     // The rules' tier is a floor: a model can raise the disposition, never lower it.
-    const floor = screen.disposition;
+    const floor = triage.disposition;
     const disposition: Disposition = floor ? moreSevere(reply.disposition, floor) : reply.disposition;
     let text = scrubbed.text;
     const contacts: EmergencyContact[] = [];
-    if (floor && disposition !== reply.disposition) text = [...careGuidance(screen.hits), text].join(' ');
+    if (floor && disposition !== reply.disposition)
+      text = [...careGuidance(triage.careCategories, triage.language), text].join(' ');
     if (disposition === 'emergency') {
       // The model judged an emergency the rules missed: keep it, with the standard instruction.
       text = `${text} If this might be an emergency, call 911 now (or call or text 988 for a mental-health crisis).`;
@@ -314,15 +421,14 @@ export class AssistantService {
   }
 }
 
-function emergencyOutcome(screen: ScreenResult): TurnOutcome {
-  const answer = emergencyAnswer(screen.emergencyCategories);
+function emergencyOutcome(triage: TriageOutcome): TurnOutcome {
   return {
     disposition: 'emergency',
-    reply: answer.reply,
+    reply: triage.reply,
     // No buttons: nothing in the app should stand between the patient and the phone.
     actions: [],
-    source: 'red-flag-screen',
-    contacts: answer.contacts.map((c) => ({ label: c.label, number: c.number })),
+    source: triage.source === 'red-flag-screen' ? 'red-flag-screen' : 'safety-rules',
+    contacts: triage.contacts.map((c) => ({ label: c.label, number: c.number })),
     guardrailIntervened: false,
     fallback: false,
     understood: true,
@@ -375,14 +481,50 @@ function guardrailOutcome(source: ReplySource, policies: readonly string[]): Tur
   };
 }
 
-function careCategoriesOf(screen: ScreenResult): CareCategory[] {
-  const categories: CareCategory[] = [];
-  for (const hit of screen.hits) {
-    if (hit.disposition === 'emergency') continue;
-    const category = hit.category as CareCategory;
-    if (!categories.includes(category)) categories.push(category);
+/** How long an emergency turn waits for the stores before answering without them. */
+const EMERGENCY_STORE_MS = 1_500;
+
+/** True when `work` finished in time; false when it failed or is still running. */
+async function withinDeadline(work: () => Promise<void>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), EMERGENCY_STORE_MS);
+  });
+  try {
+    return await Promise.race([work().then(() => true as const), late]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
   }
-  return categories;
+}
+
+/** A refusal never replaces the safety answer: it follows it. */
+function withRefusal(outcome: TurnOutcome, refusal: TurnOutcome | undefined): TurnOutcome {
+  return refusal ? { ...outcome, reply: `${outcome.reply} ${refusal.reply}` } : outcome;
+}
+
+/**
+ * The unsure floor and the 911 line: an urgent triage lifts the reply to at least urgent, adds the
+ * fixed safety line in the patient's language and offers the care team at once; any other reply to
+ * a clinical message still carries the line.
+ */
+function withFloor(outcome: TurnOutcome, triage: TriageOutcome): TurnOutcome {
+  const line = SAFETY_FLOOR[triage.language];
+  if (triage.disposition === 'urgent') {
+    const reply = outcome.reply.includes(line) ? outcome.reply : `${outcome.reply} ${line}`;
+    return {
+      ...outcome,
+      disposition: moreSevere(outcome.disposition, 'urgent'),
+      reply,
+      actions: withAction(outcome.actions, careTeamAction()),
+      contacts: outcome.contacts.length > 0 ? outcome.contacts : triage.contacts.map((c) => ({ ...c })),
+      understood: true,
+    };
+  }
+  if (triage.clinical && !outcome.reply.includes('911'))
+    return { ...outcome, reply: `${outcome.reply} ${line}` };
+  return outcome;
 }
 
 /** Dose amounts or dosing instructions in a reply, other than the strength in a medication's name. */

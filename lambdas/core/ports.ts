@@ -75,6 +75,24 @@ export interface AuditSink {
   listForPatient(patientId: string): Promise<ChainedAuditEvent[]>;
 }
 
+/**
+ * Holds audit events whose append failed on answers that had to go out anyway
+ * (`Audited.deferAuditOnFailure`), until they are appended to the audit trail.
+ */
+export interface AuditFallbackQueue {
+  /** Accepts the exact event (same eventId) durably; throws when it cannot. */
+  enqueue(event: AuditEvent): Promise<void>;
+}
+
+/** How the fallback queue's consumer appends: queues deliver at least once, the chain holds each event once. */
+export interface AuditReplaySink {
+  /**
+   * Appends the event unless its chain already holds one with its eventId (`appended: false`);
+   * throws (DependencyUnavailable) when it cannot tell or cannot append.
+   */
+  appendOnce(event: AuditEvent): Promise<{ readonly appended: boolean }>;
+}
+
 /** A response remembered under an Idempotency-Key, replayed for a repeated request. */
 export interface StoredResponse {
   readonly statusCode: number;
@@ -116,9 +134,13 @@ export interface UserDirectory {
   linkPatient(username: string, patientId: string): Promise<void>;
 }
 
-/** Security metrics (EMF in AWS): break-glass access raises an alarm. */
+/** Security metrics (EMF in AWS): each raises an alarm. */
 export interface SecurityMetrics {
   breakGlassAccess(dimensions: { readonly operationId: string }): void;
+  /** An answer went out with its audit event on the fallback queue. */
+  auditEventDeferred(dimensions: { readonly operationId: string }): void;
+  /** An answer went out and its audit event could not be queued either. */
+  auditFallbackFailed(dimensions: { readonly operationId: string }): void;
 }
 
 /** What the router audits for a successful operation; the request context supplies the rest. */

@@ -16,6 +16,7 @@ import {
 } from '../api';
 import { assistantOperations } from '../assistant';
 import { isIanaTimeZone } from '../core/clinic-time';
+import { LocalAuditFallbackQueue, replaySinkOf } from './audit-fallback-queue';
 import { LOCAL_TABLES, type LocalDynamo, startLocalDynamo } from './dynamodb';
 import { LocalCognitoAuthorizer } from './gateway/authorizer';
 import { createLocalGateway } from './gateway/server';
@@ -76,7 +77,10 @@ export interface LocalPortal {
  * repository, dynalite for the DynamoDB tables, the local Cognito stand-in, and the gateway in
  * front of the very handler the Lambda functions run.
  */
-/** How long closing waits for requests and training runs in flight (a run takes seconds locally). */
+/**
+ * How long closing waits for requests, training runs and deferred audit events in flight (a run
+ * takes seconds locally).
+ */
 const CLOSE_WAIT_MS = 120_000;
 
 export async function startLocalPortal(options: LocalPortalOptions): Promise<LocalPortal> {
@@ -103,9 +107,13 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
 
     const apiLogger = apiLoggerOver(log);
     const inFlight = new InFlightWork();
+    const localAudit = new DynamoAuditSink({
+      client: dynamo.documentClient,
+      tableName: LOCAL_TABLES.auditIndex,
+    });
     const localPorts: ApiPorts = {
       fhir,
-      audit: new DynamoAuditSink({ client: dynamo.documentClient, tableName: LOCAL_TABLES.auditIndex }),
+      audit: localAudit,
       idempotency: new DynamoIdempotencyStore({
         client: dynamo.documentClient,
         tableName: LOCAL_TABLES.idempotency,
@@ -116,7 +124,14 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
       // Break-glass raises a CloudWatch alarm in AWS; locally the metric line goes to the log.
       metrics: new EmfSecurityMetrics((line) => log('security metric', { emf: line })),
     };
-    const ports = options.wrapPorts ? options.wrapPorts(localPorts, dynamo) : localPorts;
+    const wrappedPorts = options.wrapPorts ? options.wrapPorts(localPorts, dynamo) : localPorts;
+    // SQS and its consumer in AWS: deferred audit events retry into the sink the API writes to.
+    const auditFallback = new LocalAuditFallbackQueue({
+      sink: replaySinkOf(wrappedPorts.audit, localAudit),
+      background: inFlight,
+      log,
+    });
+    const ports: ApiPorts = { ...wrappedPorts, auditFallback };
     const appState = { client: dynamo.documentClient, tableName: LOCAL_TABLES.appState };
     const timeZone = options.timeZone ?? 'UTC';
     if (!isIanaTimeZone(timeZone)) throw new Error(`Not an IANA time zone: ${timeZone}`);
@@ -176,6 +191,7 @@ export async function startLocalPortal(options: LocalPortalOptions): Promise<Loc
         if (inFlight.size > 0) log('waiting for work in flight', { pending: inFlight.size });
         if (!(await inFlight.settled(CLOSE_WAIT_MS)))
           log('closing with work still in flight', { pending: inFlight.size, waitedMs: CLOSE_WAIT_MS });
+        await auditFallback.close();
         await dynamo.close();
       },
     };

@@ -6,17 +6,17 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { MonitoredApi, TrainingPipelineRef } from '../contracts';
+import { SECURITY_METRICS } from '../security-metrics';
 
 /**
- * Security metrics the application emits itself (CloudWatch embedded metric format), with no
- * dimensions so one alarm covers every function: `{"_aws": {"CloudWatchMetrics": [{"Namespace":
- * "Wellgate/Security", "Dimensions": [[]], "Metrics": [{"Name": "BreakGlassAccess", "Unit":
- * "Count"}]}]}, "BreakGlassAccess": 1}` once per break-glass access (DESIGN.md: break-glass raises an alarm).
+ * Security metrics the application emits itself (CloudWatch embedded metric format), watched
+ * without dimensions so one alarm covers every function: `{"_aws": {"CloudWatchMetrics":
+ * [{"Namespace": "Wellgate/Security", "Dimensions": [[], ["operationId"]], "Metrics": [{"Name":
+ * "BreakGlassAccess", "Unit": "Count"}]}]}, "BreakGlassAccess": 1, …}` once per break-glass
+ * access (DESIGN.md: break-glass raises an alarm). The audit fallback metrics' alarms live with
+ * their queue (audit-fallback-queue.ts).
  */
-export const SECURITY_METRICS = {
-  namespace: 'Wellgate/Security',
-  breakGlassAccess: 'BreakGlassAccess',
-} as const;
+export { SECURITY_METRICS };
 
 export type AlarmCategory =
   | 'api-5xx'

@@ -57,6 +57,12 @@ const TABLE_WRITE = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'] as
 
 const FHIR_READ: readonly HealthLakeAction[] = ['ReadResource', 'SearchWithGet', 'SearchWithPost'];
 
+/** The assistant's triage second-opinion layers (lambdas/assistant/second-opinion/composition.ts). */
+const ASSISTANT_TRIAGE_ENVIRONMENT: Readonly<Record<string, string>> = {
+  [RUNTIME_ENV.triageComprehendMedical]: 'enabled',
+  [RUNTIME_ENV.triageTranslate]: 'enabled',
+};
+
 const GROUP_ACCESS: Record<FunctionGroup, GroupAccess> = {
   public: {
     description: 'Wellgate API: health check and OpenAPI document (no PHI)',
@@ -348,7 +354,8 @@ export class PortalApi extends Construct {
         vpc: props.network?.vpc,
         securityGroups: props.network ? [props.network.functionSecurityGroup] : undefined,
         invocation: 'sync',
-        environment,
+        environment:
+          group === 'assistant' ? { ...environment, ...ASSISTANT_TRIAGE_ENVIRONMENT } : environment,
         memorySize: access.memorySize,
         timeout: access.timeout,
       });
@@ -414,6 +421,23 @@ export class PortalApi extends Construct {
           actions: ['bedrock:ApplyGuardrail'],
           resources: [props.guardrail.guardrailArn],
         }),
+      );
+      // Triage second opinion. TranslateText with SourceLanguageCode "auto" needs
+      // comprehend:DetectDominantLanguage (Amazon Translate Developer Guide, identity-based policies).
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'comprehendmedical:DetectEntitiesV2',
+            'translate:TranslateText',
+            'comprehend:DetectDominantLanguage',
+          ],
+          resources: ['*'],
+        }),
+      );
+      acknowledge(
+        role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'The assistant also uses "*" for comprehendmedical:DetectEntitiesV2, translate:TranslateText and comprehend:DetectDominantLanguage: the Service Authorization Reference lists no resource types for these actions, so no narrower resource exists. Comprehend Medical, Translate and Comprehend are HIPAA eligible services, and the function sends them minimized text only.',
       );
     }
 

@@ -20,8 +20,8 @@ export interface PrivateFunctionNetworkProps {
  * endpoints resolve to addresses inside the VPC.
  *
  * Cost: each interface endpoint is billed per AZ, about $0.01 an hour, i.e. about $7.20 per
- * endpoint per AZ per month (plus $0.01/GB processed). These 10 endpoints in 2 AZs cost about
- * $144 a month; config.network.lambdaInVpc turns the whole network off for a small clinic.
+ * endpoint per AZ per month (plus $0.01/GB processed). These 13 endpoints in 2 AZs cost about
+ * $187 a month; config.network.lambdaInVpc turns the whole network off for a small clinic.
  */
 export const INTERFACE_ENDPOINT_SERVICES = {
   HealthLake: ec2.InterfaceVpcEndpointAwsService.HEALTHLAKE,
@@ -34,6 +34,10 @@ export const INTERFACE_ENDPOINT_SERVICES = {
   StepFunctions: ec2.InterfaceVpcEndpointAwsService.STEP_FUNCTIONS,
   CognitoIdp: ec2.InterfaceVpcEndpointAwsService.COGNITO_IDP,
   Sns: ec2.InterfaceVpcEndpointAwsService.SNS,
+  // The assistant sends audit events deferred during an audit outage to the fallback queue.
+  Sqs: ec2.InterfaceVpcEndpointAwsService.SQS,
+  ComprehendMedical: ec2.InterfaceVpcEndpointAwsService.COMPREHEND_MEDICAL,
+  Translate: ec2.InterfaceVpcEndpointAwsService.TRANSLATE,
 } as const;
 
 /**

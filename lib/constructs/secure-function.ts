@@ -47,10 +47,11 @@ export interface SecureFunctionProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
    * Asynchronously invoked functions get a KMS-encrypted dead-letter queue. Synchronous
-   * (API Gateway proxy) functions return errors to the caller, so a DLQ would never receive them.
+   * (API Gateway proxy) functions return errors to the caller, so a DLQ would never receive them;
+   * `queue` functions (an SQS event source) leave failed messages to their queue's own DLQ.
    * @default 'sync'
    */
-  readonly invocation?: 'sync' | 'async';
+  readonly invocation?: 'sync' | 'async' | 'queue';
   /** Merged over the secure defaults, never replacing them. */
   readonly environment?: Record<string, string>;
   /** @default 256 */
@@ -193,7 +194,9 @@ export class SecureFunction extends Construct {
     acknowledge(this.function, 'Serverless-LambdaLatestVersion', runtimeReason);
     if (props.invocation !== 'async') {
       const syncReason =
-        'Invoked synchronously (API Gateway proxy, Cognito trigger or Step Functions task): errors return to the caller, which retries or fails visibly, so a dead-letter queue would never receive an event.';
+        props.invocation === 'queue'
+          ? "Invoked by an SQS event source mapping, never asynchronously: a message that fails returns to its queue and, after the queue's maxReceiveCount, moves to that queue's KMS-encrypted, alarmed dead-letter queue, so a function DLQ would never receive an event."
+          : 'Invoked synchronously (API Gateway proxy, Cognito trigger or Step Functions task): errors return to the caller, which retries or fails visibly, so a dead-letter queue would never receive an event.';
       acknowledge(this.function, 'HIPAA.Security-LambdaDLQ', syncReason);
       acknowledge(this.function, 'Serverless-LambdaDLQ', syncReason);
     }

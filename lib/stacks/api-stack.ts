@@ -4,20 +4,23 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { FunctionGroup } from '../../lambdas/api/route-table';
 import type { WellgateConfig } from '../config';
 import { ApiFirewall } from '../constructs/api-firewall';
 import { AssistantGuardrail } from '../constructs/assistant-guardrail';
+import { AuditFallbackQueue } from '../constructs/audit-fallback-queue';
 import { PortalApi } from '../constructs/portal-api';
 import type { SecureFunction } from '../constructs/secure-function';
-import type {
-  AppTables,
-  FhirDatastoreRef,
-  FunctionNetwork,
-  MonitoredApi,
-  TrainingPipelineRef,
+import {
+  type AppTables,
+  type FhirDatastoreRef,
+  type FunctionNetwork,
+  type MonitoredApi,
+  RUNTIME_ENV,
+  type TrainingPipelineRef,
 } from '../contracts';
 import type { DeploymentNames } from '../naming';
 
@@ -33,6 +36,10 @@ export interface ApiStackProps extends StackProps {
   readonly fhirDatastore: FhirDatastoreRef;
   readonly tables: AppTables;
   readonly auditDeliveryStream: firehose.IDeliveryStream;
+  /** The audit stack's key: the audit fallback queue holds audit events. */
+  readonly auditKey: kms.IKey;
+  /** The audit stack's alarm topic, for the audit fallback queue's alarms. */
+  readonly alarmTopic: sns.ITopic;
   readonly trainingPipeline?: TrainingPipelineRef;
 }
 
@@ -45,6 +52,7 @@ export class ApiStack extends Stack {
   readonly functions: Record<FunctionGroup, SecureFunction>;
   readonly webAcl: wafv2.CfnWebACL;
   readonly guardrail: AssistantGuardrail;
+  readonly auditFallback: AuditFallbackQueue;
   readonly monitored: MonitoredApi;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -70,6 +78,22 @@ export class ApiStack extends Stack {
       guardrail: this.guardrail,
     });
 
+    this.auditFallback = new AuditFallbackQueue(this, 'AuditFallback', {
+      encryptionKey: props.auditKey,
+      logsKey: api.logsKey,
+      logRetention: config.retention.logDays as logs.RetentionDays,
+      reservedConcurrency: config.api.reservedConcurrency,
+      network: props.network,
+      auditTable: props.tables.auditIndex,
+      auditDeliveryStream: props.auditDeliveryStream,
+      alarmTopic: props.alarmTopic,
+      alarmNamePrefix: `wellgate-${config.clinic.id}`,
+    });
+    // Only the assistant answers with deferAuditOnFailure (the emergency answer).
+    const assistant = api.functions.assistant;
+    this.auditFallback.grantSend(assistant.role);
+    assistant.function.addEnvironment(RUNTIME_ENV.auditFallbackQueueUrl, this.auditFallback.queue.queueUrl);
+
     const firewall = new ApiFirewall(this, 'Firewall', {
       stage: api.restApi.deploymentStage,
       rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes,
@@ -83,7 +107,7 @@ export class ApiStack extends Stack {
     this.webAcl = firewall.webAcl;
     this.monitored = {
       restApi: api.restApi,
-      functions: Object.values(api.functions).map((f) => f.function),
+      functions: [...Object.values(api.functions), this.auditFallback.consumer].map((f) => f.function),
       webAcl: firewall.webAcl,
       webAclMetricName: firewall.metricName,
     };

@@ -367,8 +367,16 @@ export class CapturingLogger implements ApiLogger {
 
 export class RecordingMetrics implements SecurityMetrics {
   readonly breakGlass: Array<{ operationId: string }> = [];
+  readonly auditDeferred: Array<{ operationId: string }> = [];
+  readonly auditFallbackFailures: Array<{ operationId: string }> = [];
   breakGlassAccess(dimensions: { readonly operationId: string }): void {
     this.breakGlass.push({ operationId: dimensions.operationId });
+  }
+  auditEventDeferred(dimensions: { readonly operationId: string }): void {
+    this.auditDeferred.push({ operationId: dimensions.operationId });
+  }
+  auditFallbackFailed(dimensions: { readonly operationId: string }): void {
+    this.auditFallbackFailures.push({ operationId: dimensions.operationId });
   }
 }
 

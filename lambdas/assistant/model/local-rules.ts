@@ -97,7 +97,7 @@ function symptomAnswer(request: ChatModelRequest): {
   const floor = request.hints.floor;
   const next = request.context.appointments?.[0];
   if (categories.length > 0) {
-    const parts = categories.map((category) => CARE_RESPONSES[category]);
+    const parts = categories.map((category) => CARE_RESPONSES[category].en);
     const urgent = floor === 'urgent';
     if (!urgent && next)
       parts.push(`Your next appointment is ${next.when}; you can also bring this up then.`);

@@ -1,14 +1,23 @@
+export { CONCEPTS, type ConceptId } from './concepts';
+export { detectLanguage, type MessageLanguage } from './language';
 export {
   CARE_CATEGORIES,
-  CARE_RESPONSES,
+  CARE_PROTOCOLS,
   type CareCategory,
-  CONTACTS,
+  EMERGENCY_CATEGORIES,
+  EMERGENCY_PROTOCOLS,
+  type EmergencyCategory,
+  INGESTION_CATEGORIES,
+} from './protocols';
+export {
+  type AnswerLanguage,
+  CARE_RESPONSES,
+  CONTACT_NUMBERS,
+  contact,
   EMERGENCY_RESPONSES,
-  RED_FLAG_CATEGORIES,
-  type RedFlagCategory,
-  SCREEN_RULES,
-  type ScreenRule,
-} from './rules';
+  type EmergencyContactSpec,
+  SAFETY_FLOOR,
+} from './responses';
 export {
   careGuidance,
   type EmergencyAnswer,

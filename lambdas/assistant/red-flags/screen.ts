@@ -1,149 +1,286 @@
 /**
- * The red-flag screen: runs the rules (rules.ts) over a message, deterministically and before any
- * model. A phrase counts only when it is affirmed: not negated ("no chest pain", "denies", "without",
- * "not … anymore", "has stopped"), not historical ("history of seizures", "a heart attack in 2019",
- * unless the same sentence says it is happening now), and not a general question ("signs of a
- * stroke", "seizure medication refill"). Negation follows NegEx (Chapman et al., J Biomed Inform
- * 2001): cues reach a few words forwards (or backwards for post-cues) within their clause.
+ * The red-flag screen: concepts (concepts.ts) matched on stems within a window, each mention given
+ * a ConText assertion (assertion.ts), numbers read as vitals (vitals.ts), and nurse-triage decision
+ * rules over what is affirmed (protocols.ts). Deterministic, no I/O, before any model: the
+ * emergency answer never waits on a store or a network call.
  */
+import { type Assertion, AssertionContext } from './assertion';
+import { CONCEPT_IDS, CONCEPTS, type ConceptId } from './concepts';
+import { detectLanguage, type MessageLanguage } from './language';
+import { type CompiledPhrase, compilePhrase, findPhrase } from './phrases';
 import {
-  CARE_RESPONSES,
+  CARE_PROTOCOLS,
   type CareCategory,
+  EMERGENCY_CATEGORIES,
+  EMERGENCY_PROTOCOLS,
+  type EmergencyCategory,
+  type Findings,
+  INGESTION_CATEGORIES,
+  type Protocol,
+} from './protocols';
+import {
+  type AnswerLanguage,
+  CARE_RESPONSES,
+  contact,
+  EMERGENCY_CLOSING,
   EMERGENCY_RESPONSES,
   type EmergencyContactSpec,
-  KEY_TERMS,
-  RED_FLAG_CATEGORIES,
-  type RedFlagCategory,
-  SCREEN_RULES,
-  type ScreenRule,
-} from './rules';
-import { type Sentence, SpellingTolerance, sentencesOf } from './text';
+  SAFETY_FLOOR,
+} from './responses';
+import { SpellingTolerance } from './text';
+import { type Token, tokenize } from './tokens';
+import { type Reading, readVitals, type Vitals } from './vitals';
 
-/** Why a phrase that matched was not counted. */
-export type Suppression = 'negated' | 'historical' | 'informational' | 'administrative';
+/** Why a mention that matched was not counted. */
+export type Suppression = 'negated' | 'historical' | 'hypothetical' | 'idiomatic' | 'administrative';
 
 export interface RuleHit {
   readonly ruleId: string;
-  readonly category: RedFlagCategory | CareCategory;
-  readonly disposition: ScreenRule['disposition'];
+  readonly category: EmergencyCategory | CareCategory;
+  readonly disposition: 'emergency' | 'urgent';
+}
+
+export interface Mention {
+  readonly concept: ConceptId;
+  readonly start: number;
+  readonly end: number;
+  readonly assertion: Assertion;
 }
 
 export interface ScreenResult {
-  /** 'emergency' when any emergency rule is affirmed; otherwise the most severe other tier, if any. */
-  readonly disposition: 'emergency' | 'urgent' | 'self-care' | undefined;
+  /** 'emergency' when an emergency protocol holds; 'urgent' for a same-day care category. */
+  readonly disposition: 'emergency' | 'urgent' | undefined;
   readonly hits: readonly RuleHit[];
-  /** Emergency categories, in the order of RED_FLAG_CATEGORIES. */
-  readonly emergencyCategories: readonly RedFlagCategory[];
-  /** Phrases found but not counted, for tests and metrics (rule ids and reasons, never text). */
-  readonly suppressed: ReadonlyArray<{ readonly ruleId: string; readonly reason: Suppression }>;
+  /** Emergency categories in answer order (EMERGENCY_CATEGORIES). */
+  readonly emergencyCategories: readonly EmergencyCategory[];
+  readonly careCategories: readonly CareCategory[];
+  /** The language the answer is written in, and the message's detected language. */
+  readonly language: AnswerLanguage;
+  readonly detectedLanguage: MessageLanguage;
+  /** An affirmed clinical cue (symptom, body part, baby, pregnancy, ingestion, injury, violence, mood). */
+  readonly clinicalCue: boolean;
+  /** A clinical cue of any assertion: even "no chest pain" makes a message clinical. */
+  readonly anyCue: boolean;
+  /** Self-harm or ingestion mentioned at all (also negated or hypothetical): no refill button. */
+  readonly riskSignal: boolean;
+  /** Clinical, not an emergency, and no care category explains it: the unsure floor applies. */
+  readonly unsure: boolean;
+  /** Mentions found but not counted (concept ids and reasons, never text). */
+  readonly suppressed: ReadonlyArray<{ readonly concept: ConceptId; readonly reason: Suppression }>;
+  /** Affirmed concepts, for second opinions and metrics. */
+  readonly affirmed: readonly ConceptId[];
 }
 
-const PRE_NEGATION =
-  /(?:^| )(?:no|not|never|without|denies|denied|deny|denying|none|nor|negative for|free of|no more|no longer|don't|doesn't|didn't|haven't|hasn't|isn't|aren't|wasn't|weren't|ruled out|rule out)(?= |$)/;
-// Phrases that contain a negation word but do not negate what follows or precedes them.
-const PSEUDO_NEGATION =
-  /\b(?:not sure|not certain|no idea|don't know|not only|no doubt|not just|doesn't matter|don't think so|not better|no better|not any better|not improving|no relief|hasn't stopped|haven't stopped|not stopped|won't stop|never stopped|didn't stop|doesn't stop|not gone|isn't gone|won't go away|not going away|didn't go away|hasn't gone away|never went away|passed out|not resolved|hasn't resolved)\b/g;
-const POST_NEGATION =
-  /(?:^| )(?:anymore|any more|went away|gone away|has gone|is gone|are gone|resolved|has stopped|have stopped|stopped|subsided|has passed|is over|went down|ruled out|is fine now|are fine now|is better now|all better)(?= |$)/;
-const HISTORY =
-  /(?:^| )(?:history of|hx of|family history|in (?:19|20)\d\d|back in|years ago|year ago|for \d+ years|for years|months ago|month ago|last year|last month|as a (?:child|kid|baby|teen|teenager)|when i was|in the past|previous|previously|prior|used to|years back|long time ago|once before|died (?:of|from)|runs in (?:my|the) family|since (?:19|20)\d\d|at age \d+|been (?:\w+ )?free for)(?= |$)/;
-// A cue that the event is happening now. Strong cues override history anywhere in the sentence
-// ("history of seizures and is having one right now"); weak ones ("now", "today") only in the same
-// clause, so "I tried years ago and I am doing well now" stays historical.
-const CURRENT_STRONG =
-  /(?:^| )(?:right now|currently|at the moment|just now|minutes ago|an hour ago|\d+ (?:minutes?|mins?|hours?|hrs?) ago|hours ago|again|i'm having|is having|am having|are having|happening|still having)(?= |$)/;
-const CURRENT_WEAK =
-  /(?:^| )(?:now|today|tonight|this (?:morning|afternoon|evening)|just|started|starting|suddenly)(?= |$)/;
-const INFORMATIONAL =
-  /(?:^| )(?:signs? of|symptoms? of|warning signs|risk of|risk for|risks of|at risk|prevent\w*|what causes|what is|what are|learn about|learn more about|information (?:on|about)|info (?:on|about)|recogni[sz]e|first aid for|if someone|in case (?:of|someone)|how to tell|afraid of getting|worried about getting|chances? of|likely to get|how do you know if)(?= |$)/;
-const ADMIN_BEFORE =
-  /(?:refill|refills|prescription|prescriptions|medicine|medication|medications|meds|pills|appointment|follow up|specialist|referral|doctor|neurologist|cardiologist|clinic|form|paperwork|insurance) (?:for|about|re|regarding|of) (?:my |his |her |the |our )?$/;
-const ADMIN_AFTER =
-  /^(?:med|meds|medication|medications|medicine|medicines|pill|pills|prescription|prescriptions|refill|refills|doctor|specialist|clinic|appointment|follow up|risk|risks|prevention|plan|action plan|diary|log|screening|test|tests|class|education|questionnaire|history|free|support group|awareness|insurance)(?: |$)/;
+interface CompiledConcept {
+  readonly id: ConceptId;
+  readonly cue: boolean;
+  readonly phrases: readonly CompiledPhrase[];
+}
 
-const NEGATION_WINDOW = 5;
-/** A new subject ends a pre-negation scope: "oh no, i think i'm having a stroke". */
-const SUBJECTS = new Set(['i', "i'm", "i've", 'he', "he's", 'she', "she's", 'they', "they're", 'we', 'you']);
+const SITE_CONCEPTS: ReadonlySet<ConceptId> = new Set([
+  'chest',
+  'jaw',
+  'arm',
+  'back',
+  'epigastric',
+  'abdomen',
+  'head',
+  'throat',
+  'leg',
+  'testicle',
+  'neck',
+]);
+const RISK_CONCEPTS: ReadonlySet<ConceptId> = new Set([
+  'suicidal',
+  'selfHarm',
+  'overdose',
+  'overdoseStrong',
+  'poisonNamed',
+]);
+
+function compileConcepts(): CompiledConcept[] {
+  return CONCEPT_IDS.map((id) => {
+    const spec = CONCEPTS[id];
+    return {
+      id,
+      cue: spec.cue,
+      phrases: [
+        ...spec.en.map((source) => compilePhrase(source, 'en')),
+        ...spec.es.map((source) => compilePhrase(source, 'es')),
+      ],
+    };
+  });
+}
+
+/** Single English words of the lexicon the spelling tolerance corrects towards. */
+export const KEY_TERMS: readonly string[] = keyTerms();
+
+function keyTerms(): string[] {
+  const terms = new Set<string>();
+  for (const id of CONCEPT_IDS) {
+    for (const phrase of CONCEPTS[id].en) {
+      for (const slot of phrase.split(/\s+/))
+        for (const word of slot.split('|')) if (/^[a-z]{4,}$/.test(word)) terms.add(word);
+    }
+  }
+  return [...terms];
+}
 
 export class RedFlagScreen {
+  private readonly concepts = compileConcepts();
   private readonly spelling = new SpellingTolerance(KEY_TERMS);
-  private readonly compiled: ReadonlyArray<{ rule: ScreenRule; groups: readonly (readonly RegExp[])[] }>;
-
-  constructor(rules: readonly ScreenRule[] = SCREEN_RULES) {
-    this.compiled = rules.map((rule) => ({
-      rule,
-      groups: rule.all.map((group) =>
-        group.map((source) => new RegExp(`(?<![a-z0-9'])(?:${source})(?![a-z0-9'])`, 'g')),
-      ),
-    }));
-  }
 
   screen(message: string): ScreenResult {
-    const sentences = sentencesOf(message, this.spelling);
-    const hits: RuleHit[] = [];
-    const suppressed: Array<{ ruleId: string; reason: Suppression }> = [];
-    for (const { rule, groups } of this.compiled) {
-      const satisfied = groups.every((patterns) => {
-        for (const sentence of sentences) {
-          for (const pattern of patterns) {
-            for (const match of sentence.text.matchAll(pattern)) {
-              const reason = suppressionOf(sentence, match.index, match.index + match[0].length);
-              if (!reason) return true;
-              suppressed.push({ ruleId: rule.id, reason });
-            }
-          }
+    const tokens = tokenize(message, this.spelling);
+    const raw: Array<{ concept: CompiledConcept; start: number; end: number; slots: readonly number[] }> = [];
+    const conceptTokens = new Set<number>();
+    for (const concept of this.concepts) {
+      for (const phrase of concept.phrases) {
+        for (const match of findPhrase(phrase, tokens)) {
+          raw.push({ concept, start: match.start, end: match.end, slots: match.slots });
+          for (const i of match.slots) conceptTokens.add(i);
         }
-        return false;
-      });
-      if (satisfied) hits.push({ ruleId: rule.id, category: rule.category, disposition: rule.disposition });
+      }
     }
-    const emergencyCategories = RED_FLAG_CATEGORIES.filter((category) =>
+    const context = new AssertionContext(tokens, conceptTokens);
+    const mentions: Mention[] = raw.map((m) => ({
+      concept: m.concept.id,
+      start: m.start,
+      end: m.end,
+      assertion: context.assert(m.start, m.end, m.slots),
+    }));
+    const suppressed: Array<{ concept: ConceptId; reason: Suppression }> = [];
+    const affirmed = mentions.filter((mention) => {
+      const reason = suppressionOf(mention, mentions, tokens);
+      if (reason) suppressed.push({ concept: mention.concept, reason });
+      return !reason;
+    });
+
+    const vitals = affirmedVitals(readVitals(tokens), context);
+    const findings = findingsOf(affirmed, vitals, tokens);
+    const hits: RuleHit[] = [
+      ...evaluate(EMERGENCY_PROTOCOLS, findings, 'emergency'),
+      ...evaluate(CARE_PROTOCOLS, findings, 'urgent'),
+    ];
+    const emergencyCategories = EMERGENCY_CATEGORIES.filter((category) =>
       hits.some((hit) => hit.disposition === 'emergency' && hit.category === category),
     );
-    const disposition =
-      emergencyCategories.length > 0
-        ? 'emergency'
-        : hits.some((hit) => hit.disposition === 'urgent')
-          ? 'urgent'
-          : hits.some((hit) => hit.disposition === 'self-care')
-            ? 'self-care'
-            : undefined;
-    return { disposition, hits, emergencyCategories, suppressed };
+    const careCategories = [
+      ...new Set(
+        hits.filter((hit) => hit.disposition === 'urgent').map((hit) => hit.category as CareCategory),
+      ),
+    ];
+    const cueOf = (mention: Mention): boolean => CONCEPTS[mention.concept].cue;
+    const vitalCue = Object.values(vitals).some((readings: readonly Reading[]) => readings.length > 0);
+    const clinicalCue = affirmed.some(cueOf) || vitalCue;
+    const detectedLanguage = detectLanguage(message, tokens);
+    return {
+      disposition:
+        emergencyCategories.length > 0 ? 'emergency' : careCategories.length > 0 ? 'urgent' : undefined,
+      hits,
+      emergencyCategories,
+      careCategories,
+      language: detectedLanguage === 'es' ? 'es' : 'en',
+      detectedLanguage,
+      clinicalCue,
+      anyCue: mentions.some(cueOf) || vitalCue,
+      riskSignal:
+        mentions.some((m) => RISK_CONCEPTS.has(m.concept)) ||
+        emergencyCategories.some((c) => INGESTION_CATEGORIES.has(c) || c === 'suicide-self-harm'),
+      unsure: clinicalCue && emergencyCategories.length === 0 && careCategories.length === 0,
+      suppressed,
+      affirmed: [...new Set(affirmed.map((m) => m.concept))],
+    };
   }
 }
 
-/** Token index of a character offset in the sentence text. */
-function tokenAt(sentence: Sentence, offset: number): number {
-  let index = 0;
-  while (index + 1 < sentence.offsets.length && (sentence.offsets[index + 1] ?? 0) <= offset) index++;
-  return index;
-}
-
-function suppressionOf(sentence: Sentence, startChar: number, endChar: number): Suppression | undefined {
-  const start = tokenAt(sentence, startChar);
-  const end = tokenAt(sentence, Math.max(startChar, endChar - 1)) + 1;
-  const clause = sentence.clauses[start];
-  const before: string[] = [];
-  for (let i = start - 1; i >= 0 && before.length < NEGATION_WINDOW; i--) {
-    const token = sentence.tokens[i] ?? '';
-    if (sentence.clauses[i] !== clause || token === ',' || SUBJECTS.has(token)) break;
-    before.unshift(token);
+function suppressionOf(
+  mention: Mention,
+  all: readonly Mention[],
+  tokens: readonly Token[],
+): Suppression | undefined {
+  const a = mention.assertion;
+  if (a.idiomatic) {
+    // "my chest is killing me" is pain: the idiom reading holds only without a body site nearby.
+    const clause = tokens[mention.start]?.clause;
+    const sentence = tokens[mention.start]?.sentence;
+    const siteNearby = all.some(
+      (other) =>
+        SITE_CONCEPTS.has(other.concept) &&
+        tokens[other.start]?.sentence === sentence &&
+        tokens[other.start]?.clause === clause &&
+        !other.assertion.negated,
+    );
+    if (!siteNearby || !(mention.concept === 'pain' || mention.concept === 'severe')) return 'idiomatic';
   }
-  const after: string[] = [];
-  for (let i = end; i < sentence.tokens.length && after.length < NEGATION_WINDOW; i++) {
-    if (sentence.clauses[i] !== clause || sentence.tokens[i] === ',') break;
-    after.push(sentence.tokens[i] ?? '');
-  }
-  const beforeText = before.join(' ').replace(PSEUDO_NEGATION, 'x');
-  const afterText = after.join(' ').replace(PSEUDO_NEGATION, 'x');
-  if (PRE_NEGATION.test(beforeText) || POST_NEGATION.test(afterText)) return 'negated';
-
-  const clauseText = sentence.tokens.filter((_, i) => sentence.clauses[i] === clause).join(' ');
-  if (HISTORY.test(clauseText) && !CURRENT_STRONG.test(sentence.text) && !CURRENT_WEAK.test(clauseText))
-    return 'historical';
-  if (INFORMATIONAL.test(before.join(' '))) return 'informational';
-  if (ADMIN_BEFORE.test(before.join(' ')) || ADMIN_AFTER.test(after.join(' '))) return 'administrative';
+  if (a.negated) return 'negated';
+  if (a.hypothetical) return 'hypothetical';
+  if (a.historical) return 'historical';
+  if (a.administrative) return 'administrative';
   return undefined;
+}
+
+/** Readings in a historical, negated or hypothetical clause do not count ("it was 40 last year"). */
+function affirmedVitals(vitals: Vitals, context: AssertionContext): Vitals {
+  const keep = (readings: readonly Reading[]): Reading[] =>
+    readings.filter((reading) => {
+      const a = context.assert(reading.index, reading.index);
+      return !a.historical && !a.hypothetical;
+    });
+  return {
+    glucose: keep(vitals.glucose),
+    spo2: keep(vitals.spo2),
+    systolic: keep(vitals.systolic),
+    diastolic: keep(vitals.diastolic),
+    temperatureF: keep(vitals.temperatureF),
+    heartRate: keep(vitals.heartRate),
+    ageDays: vitals.ageDays,
+    pregnancyWeeks: vitals.pregnancyWeeks,
+  };
+}
+
+function findingsOf(affirmed: readonly Mention[], vitals: Vitals, tokens: readonly Token[]): Findings {
+  const byConcept = new Map<ConceptId, Mention[]>();
+  for (const mention of affirmed) {
+    const list = byConcept.get(mention.concept) ?? [];
+    list.push(mention);
+    byConcept.set(mention.concept, list);
+  }
+  const sentenceOf = (m: Mention): number | undefined => tokens[m.start]?.sentence;
+  const distance = (x: Mention, y: Mention): number =>
+    x.end < y.start ? y.start - x.end : y.end < x.start ? x.start - y.end : 0;
+  const ages = vitals.ageDays.map((r) => r.value);
+  const weeks = vitals.pregnancyWeeks.map((r) => r.value);
+  return {
+    has: (concept) => byConcept.has(concept),
+    near: (a, b, window = 6) => {
+      const left = byConcept.get(a) ?? [];
+      const targets = typeof b === 'string' ? [b] : b;
+      return targets.some((target) =>
+        (byConcept.get(target) ?? []).some((y) =>
+          left.some((x) => x !== y && sentenceOf(x) === sentenceOf(y) && distance(x, y) <= window),
+        ),
+      );
+    },
+    vitals,
+    ageDays: ages.length > 0 ? Math.min(...ages) : undefined,
+    pregnancyWeeks: weeks.length > 0 ? Math.max(...weeks) : undefined,
+  };
+}
+
+function evaluate<C extends EmergencyCategory | CareCategory>(
+  protocols: readonly Protocol<C>[],
+  findings: Findings,
+  disposition: RuleHit['disposition'],
+): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (const protocol of protocols) {
+    for (const rule of protocol.rules) {
+      if (rule.when(findings))
+        hits.push({ ruleId: `${protocol.category}/${rule.id}`, category: protocol.category, disposition });
+    }
+  }
+  return hits;
 }
 
 export interface EmergencyAnswer {
@@ -151,31 +288,33 @@ export interface EmergencyAnswer {
   readonly contacts: readonly EmergencyContactSpec[];
 }
 
-/** The fixed emergency reply for the categories hit, most specific instructions first. */
-export function emergencyAnswer(categories: readonly RedFlagCategory[]): EmergencyAnswer {
+/** At most this many categories' instructions in one answer: a wall of text is read by no one. */
+const MAX_INSTRUCTIONS = 3;
+
+/** The fixed emergency reply for the categories hit, in answer order. */
+export function emergencyAnswer(
+  categories: readonly EmergencyCategory[],
+  language: AnswerLanguage = 'en',
+): EmergencyAnswer {
   const texts: string[] = [];
   const contacts: EmergencyContactSpec[] = [];
-  for (const category of categories) {
+  for (const category of categories.slice(0, MAX_INSTRUCTIONS)) {
     const response = EMERGENCY_RESPONSES[category];
-    if (!texts.includes(response.text)) texts.push(response.text);
-    for (const contact of response.contacts)
-      if (!contacts.some((c) => c.number === contact.number)) contacts.push(contact);
+    if (!texts.includes(response.text[language])) texts.push(response.text[language]);
   }
-  if (texts.length === 0) {
-    texts.push('If this is an emergency, call 911 now.');
-    contacts.push({ label: 'Emergency services', number: '911' });
+  for (const category of categories) {
+    for (const kind of EMERGENCY_RESPONSES[category].contacts) {
+      const spec = contact(kind, language);
+      if (!contacts.some((c) => c.number === spec.number)) contacts.push(spec);
+    }
   }
-  texts.push('This assistant cannot help with emergencies; please do not wait for a reply here.');
+  if (texts.length === 0) texts.push(SAFETY_FLOOR[language]);
+  if (!contacts.some((c) => c.number === '911')) contacts.push(contact('emergency', language));
+  texts.push(EMERGENCY_CLOSING[language]);
   return { reply: texts.join(' '), contacts };
 }
 
-/** The same-day or self-care guidance text for the other tiers. */
-export function careGuidance(hits: readonly RuleHit[]): string[] {
-  const texts: string[] = [];
-  for (const hit of hits) {
-    if (hit.disposition === 'emergency') continue;
-    const text = CARE_RESPONSES[hit.category as CareCategory];
-    if (text && !texts.includes(text)) texts.push(text);
-  }
-  return texts;
+/** The same-day guidance text of the care categories hit. */
+export function careGuidance(categories: readonly CareCategory[], language: AnswerLanguage = 'en'): string[] {
+  return [...new Set(categories.map((category) => CARE_RESPONSES[category][language]))];
 }

@@ -116,6 +116,11 @@ const PROTECTED = new Set([
   'bleed',
   'breeding',
   'shaking',
+  'shaving',
+  'saving',
+  'having',
+  'waving',
+  'caving',
   'taking',
   'making',
   'waking',
@@ -296,6 +301,11 @@ const NEW_SUBJECT = new Set([
   'there',
   "there's",
 ]);
+
+/** "cant" → "can't": negations typed without the apostrophe. */
+export function expandContraction(word: string): string {
+  return WORD_CONTRACTIONS[word] ?? word;
+}
 
 export function normalize(raw: string): string {
   let text = raw.normalize('NFKC').toLowerCase();

@@ -16,4 +16,10 @@ export interface Audited<T> {
    * slot for others): done by the router after the audit write, never rolled back.
    */
   readonly afterAudit?: () => Promise<void>;
+  /**
+   * Set only for answers that must reach the patient even when the audit trail is down (the
+   * emergency answer, which holds no PHI): a failed audit write hands the event to the audit
+   * fallback queue for retry instead of failing the request.
+   */
+  readonly deferAuditOnFailure?: true;
 }

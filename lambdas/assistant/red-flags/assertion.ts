@@ -1,0 +1,432 @@
+/**
+ * ConText assertion (Harkema et al., J Biomed Inform 2009;42:839-851) over concept mentions:
+ * each trigger has a direction (a pre-trigger reaches forward, a post-trigger backward) and its
+ * scope ends at a termination term (a clause break, tokens.ts) or after SCOPE tokens. A mention is
+ *   negated      "no chest pain", "the bleeding stopped", "sin dolor"
+ *   historical   "a stroke in 2019", "years ago", "my dad died of" (unless a current cue such as
+ *                "now" or "again" stands in the same clause)
+ *   hypothetical "what are the signs of", "if my kid ever swallows", "in case"
+ *   idiomatic    "this paperwork is killing me", "dying to know"
+ * and its experiencer is the patient or another person ("my son", "mi mamá"). An emergency
+ * happening to another person is still an emergency, so experiencer never suppresses; it picks
+ * the wording of the answer. Pseudo-triggers ("not sure", "no better", "won't stop") are matched
+ * first and mask what they cover, as in NegEx (Chapman et al., J Biomed Inform 2001).
+ */
+import { type CompiledPhrase, compilePhrase, findPhrase, type Language, type PhraseMatch } from './phrases';
+import type { Token } from './tokens';
+
+export type AssertionKind = 'negated' | 'historical' | 'hypothetical' | 'idiomatic' | 'administrative';
+
+interface TriggerSpec {
+  readonly kind: AssertionKind | 'current' | 'pseudo' | 'other-person' | 'past';
+  /** For 'administrative': the trigger stands right after ('backward') or just before the mention. */
+  readonly direction: 'forward' | 'backward' | 'clause';
+  readonly en: readonly string[];
+  readonly es: readonly string[];
+}
+
+const SUBJECTS: ReadonlySet<string> = new Set([
+  'i',
+  "i'm",
+  "i've",
+  'he',
+  "he's",
+  'she',
+  "she's",
+  'they',
+  "they're",
+  'we',
+  'you',
+  'yo',
+  'el',
+  'ella',
+]);
+
+/** Tokens a trigger reaches (Chapman's NegEx window is five; ConText uses the clause). */
+const SCOPE = 6;
+/** Post-triggers ("…stopped", "…went away") reach less far back: they follow what they end. */
+const BACKWARD_SCOPE = 4;
+
+const TRIGGERS: readonly TriggerSpec[] = [
+  {
+    kind: 'pseudo',
+    direction: 'forward',
+    en: [
+      'not sure|certain',
+      'no idea|clue|matter|doubt|way|one|change|better|relief|improvement|response',
+      'not only|just|better|improving|helping|working|stopping|responding|waking',
+      'not going away',
+      "don't|do not know|think|want to bother|want to overreact|want to be dramatic",
+      "doesn't|won't|didn't|isn't|hasn't|can't|don't stop|help|work|improve",
+      "doesn't|won't|didn't|don't go away",
+      'never stopped',
+      'never went away',
+      'not gone',
+      'nothing helps|worked|working',
+      'no es nada',
+      'no se|sabemos',
+      'live|alive|here|exist|on|it|this anymore',
+      "can't take it|this anymore",
+      'no para|mejora|ayuda',
+      'sin mejorar',
+    ],
+    es: [],
+  },
+  {
+    kind: 'negated',
+    direction: 'forward',
+    en: [
+      '=no|=not|=never|=without|=none|=nor|=neither|=denies|=deny|=denied|=denying',
+      "=don't|=doesn't|=didn't|=haven't|=hasn't|=isn't|=aren't|=wasn't|=weren't",
+      'negative for',
+      'free of',
+      'no longer',
+      'no more',
+      'ruled out',
+      'rule out',
+    ],
+    es: ['=no|=sin|=nunca|=ni|=tampoco|=niega|=nada', 'ya no'],
+  },
+  {
+    kind: 'negated',
+    direction: 'backward',
+    en: [
+      '=anymore',
+      'any more',
+      'went|gone away',
+      'is|are|was gone',
+      'resolved|subsided|stopped|disappeared|cleared',
+      'has|have stopped|passed|cleared',
+      'is|was over',
+      'fine|ok|okay|better|normal now',
+      'all better',
+      'went down',
+      'came back normal|negative',
+      'was negative',
+      'ruled out',
+      'went back to normal',
+    ],
+    es: [
+      'ya paso',
+      'ya se quito|fue|le quito',
+      'se le quito|paso',
+      'ya esta bien',
+      'desaparecio',
+      'se controlo',
+    ],
+  },
+  {
+    kind: 'historical',
+    direction: 'clause',
+    en: [
+      'history of',
+      '=hx',
+      'family history',
+      'in|since #year',
+      'back in #year',
+      '# years|months|weeks ago',
+      'years|months ago',
+      'year|month ago',
+      'last year|month|summer|winter|spring|fall|christmas',
+      'when i was',
+      'as a child|kid|teen|teenager|baby',
+      'used to',
+      'back in',
+      'previous|previously|prior|past|childhood',
+      'a while back|ago',
+      'long time ago',
+      'once had',
+      'died|passed of|from',
+      'passed away',
+      'runs in my|the family',
+      'recovered from',
+      'survived',
+      'had a # years',
+      'my late',
+      'de nino|nina|joven',
+      'years back',
+    ],
+    es: [
+      'hace # anos|meses',
+      'hace anos|tiempo|meses',
+      'el ano pasado',
+      'cuando era nino|nina|joven',
+      'antecedentes',
+      'historial',
+      'murio de',
+      'fallecio de',
+      'en #year',
+      'antes tenia',
+      'de nino|nina',
+    ],
+  },
+  {
+    // A relative's past event is family history (ConText's experiencer and temporality together).
+    kind: 'past',
+    direction: 'clause',
+    en: ['=had|=got', 'has had'],
+    es: ['=tuvo|=tenia', 'le dio'],
+  },
+  {
+    kind: 'current',
+    direction: 'clause',
+    en: [
+      '=now|=again|=currently|=still|=tonight|=today|=started|=starting|=suddenly|=happening',
+      'right now',
+      'just now',
+      'this morning|afternoon|evening|week',
+      '# minutes|mins|hours|hrs ago',
+      'an hour ago',
+      'few minutes|hours ago',
+      'is|am|are having',
+    ],
+    es: ['=ahora|=ahorita|=hoy|=todavia|=aun|=otra', 'otra vez', 'en este momento', 'esta manana|noche'],
+  },
+  {
+    kind: 'hypothetical',
+    direction: 'clause',
+    en: [
+      'signs|sign|symptoms|symptom of',
+      'warning signs',
+      'what are the signs|symptoms',
+      'how do|can|would i|you know|tell',
+      'difference between',
+      'how to tell|know|recognize|prevent',
+      'what does|do look|feel like',
+      'what happens if|when',
+      'what to do if|when',
+      'what should|do i do if|when',
+      'what would',
+      'in case',
+      'if ever',
+      'ever swallows|swallowed|has|gets',
+      '=if',
+      'just in case',
+      'learn|learning|read|reading about',
+      'information|info about|on',
+      'risk|risks|chance|chances of',
+      'at risk',
+      'prevent|prevention|preventing',
+      'afraid|worried|scared of getting|having',
+      'is it normal',
+      'should i worry',
+      'class|course|training on',
+      'first aid',
+      'cpr class',
+      'safety plan',
+      'can you explain',
+      'is there a test',
+      'screening|screened for',
+      'i read',
+      'planning|plan|trying|hoping|want to get pregnant',
+      'planning|plan|trying for a|another|my',
+      'trying to conceive',
+      'could i get|have',
+      'would it be',
+    ],
+    es: [
+      'senales|sintomas|signos de',
+      'que hago si',
+      'que hacer si',
+      'como saber si',
+      'como se si',
+      'como reconocer',
+      'si alguna vez',
+      '=si',
+      'en caso de',
+      'por si',
+      'riesgo de',
+      'prevenir',
+      'informacion sobre',
+    ],
+  },
+  {
+    kind: 'idiomatic',
+    direction: 'clause',
+    en: [
+      'dying to|for',
+      'to die for',
+      'die of embarrassment|laughter|boredom',
+      'bored|scared|worried to death',
+      'killing it',
+      'kill for',
+      'gave me a heart attack',
+      'almost|nearly had a heart attack',
+      'heart attack on a plate',
+      'gonna|will kill me if|when',
+      'going to kill me if|when',
+      'would kill me if',
+      'is killing me',
+      'are killing me',
+      'kill me now',
+      'i could just die',
+      'dead tired',
+      'stressed|freaking out',
+      'drives me crazy',
+      'fell asleep',
+      'fall asleep',
+    ],
+    es: ['me muero de ganas|risa|hambre|sueno', 'me mata de', 'me va a matar si'],
+  },
+  {
+    // "seizure medication", "stroke clinic", "refill for my heart pills": a request about care,
+    // not an event (the word right after the concept, or a request just before it).
+    kind: 'administrative',
+    direction: 'backward',
+    en: [
+      'med|meds|medication|medications|medicine|medicines|pill|pills|prescription|prescriptions|refill|refills|doctor|specialist|neurologist|cardiologist|clinic|appointment|appt|follow|followup|test|tests|testing|screening|history|plan|class|education|support|group|free|awareness|insurance|paperwork|form|forms|records|bill|prevention|risk|risks|diary|log|monitor|detector|nurse|program|rehab',
+    ],
+    es: ['medicina|medicinas|medicamento|pastillas|receta|cita|doctor|clinica|prueba|seguro'],
+  },
+  {
+    kind: 'administrative',
+    direction: 'forward',
+    en: [
+      'refill|refills|prescription|appointment|appt|referral|paperwork|form|records|bill|insurance for|of|about|regarding|re',
+      'follow up for|on|about',
+      'schedule a|my',
+    ],
+    es: ['receta|cita|referencia para|de'],
+  },
+  {
+    kind: 'other-person',
+    direction: 'forward',
+    en: [
+      'my|our|his|her son|daughter|baby|kid|child|toddler|boy|girl|infant|newborn|mom|mother|dad|father|husband|wife|partner|boyfriend|girlfriend|grandma|grandpa|grandmother|grandfather|brother|sister|friend|roommate|neighbor',
+      'grandparents|grandparent|parents|aunt|uncle|cousin|relatives|relative|family|siblings',
+      "he|she|they|=he's|=she's",
+    ],
+    es: [
+      'mi hijo|hija|bebe|nino|nina|mama|papa|esposo|esposa|abuela|abuelo|hermano|hermana|amigo|amiga',
+      '=el|=ella',
+    ],
+  },
+];
+
+interface CompiledTrigger {
+  readonly spec: TriggerSpec;
+  readonly phrase: CompiledPhrase;
+}
+
+const COMPILED: readonly CompiledTrigger[] = TRIGGERS.flatMap((spec) =>
+  (['en', 'es'] as const).flatMap((language: Language) =>
+    spec[language].map((source) => ({ spec, phrase: compilePhrase(source, language, 1) })),
+  ),
+);
+
+interface TriggerHit extends PhraseMatch {
+  readonly kind: TriggerSpec['kind'];
+  readonly direction: TriggerSpec['direction'];
+  readonly clause: number;
+  readonly sentence: number;
+}
+
+export interface Assertion {
+  readonly negated: boolean;
+  readonly historical: boolean;
+  readonly hypothetical: boolean;
+  readonly idiomatic: boolean;
+  readonly administrative: boolean;
+  readonly experiencer: 'patient' | 'other';
+}
+
+/** The ConText triggers of a message, found once and asked for each mention. */
+export class AssertionContext {
+  private readonly hits: readonly TriggerHit[];
+
+  /**
+   * `conceptTokens`: tokens inside a concept mention, which are never triggers ("not" in "not
+   * breathing", "no" in "no wet diapers", "stopped" in "stopped breathing").
+   */
+  constructor(
+    private readonly tokens: readonly Token[],
+    conceptTokens: ReadonlySet<number>,
+  ) {
+    const found: TriggerHit[] = [];
+    const masked = new Set<number>(conceptTokens);
+    for (const { phrase } of COMPILED.filter((t) => t.spec.kind === 'pseudo')) {
+      for (const match of findPhrase(phrase, tokens))
+        for (let i = match.start; i <= match.end; i++) masked.add(i);
+    }
+    for (const { spec, phrase } of COMPILED) {
+      if (spec.kind === 'pseudo') continue;
+      for (const match of findPhrase(phrase, tokens)) {
+        const maskable =
+          spec.kind !== 'idiomatic' && spec.kind !== 'other-person' && spec.kind !== 'administrative';
+        if (maskable && masked.has(match.start)) continue;
+        const token = tokens[match.start];
+        if (!token) continue;
+        found.push({
+          ...match,
+          kind: spec.kind,
+          direction: spec.direction,
+          clause: token.clause,
+          sentence: token.sentence,
+        });
+      }
+    }
+    this.hits = found;
+  }
+
+  /** A new subject ends a pre-trigger's scope: "oh no i think i'm having a stroke". */
+  private subjectBetween(from: number, to: number): boolean {
+    for (let i = from + 1; i < to; i++) if (SUBJECTS.has(this.tokens[i]?.word ?? '')) return true;
+    return false;
+  }
+
+  /** The assertion of a mention spanning tokens start..end (inclusive). */
+  assert(start: number, end: number, slots: readonly number[] = [start]): Assertion {
+    const first = this.tokens[start];
+    if (!first)
+      return {
+        negated: false,
+        historical: false,
+        hypothetical: false,
+        idiomatic: false,
+        administrative: false,
+        experiencer: 'patient',
+      };
+    const inClause = (hit: TriggerHit): boolean =>
+      hit.sentence === first.sentence && hit.clause === first.clause;
+    const overlaps = (hit: TriggerHit): boolean => hit.start <= end && hit.end >= start;
+    // A negation in a phrase's gap negates it: "face is not drooping".
+    const inGap = (hit: TriggerHit): boolean =>
+      hit.start > start && hit.end < end && !slots.includes(hit.start);
+    const reaches = (hit: TriggerHit): boolean => {
+      if (hit.kind === 'negated' && inGap(hit)) return true;
+      if (!inClause(hit) || overlaps(hit)) return false;
+      if (hit.direction === 'forward')
+        return hit.end < start && start - hit.end <= SCOPE && !this.subjectBetween(hit.end, start);
+      if (hit.direction === 'backward') return hit.start > end && hit.start - end <= BACKWARD_SCOPE;
+      return true;
+    };
+    const has = (kind: TriggerHit['kind']): boolean =>
+      this.hits.some((hit) => hit.kind === kind && reaches(hit));
+    const current = this.hits.some((hit) => hit.kind === 'current' && inClause(hit));
+    const experiencer: Assertion['experiencer'] = this.hits.some(
+      (hit) => hit.kind === 'other-person' && hit.sentence === first.sentence && hit.end < start,
+    )
+      ? 'other'
+      : 'patient';
+    return {
+      negated: has('negated'),
+      historical:
+        (has('historical') ||
+          (experiencer === 'other' &&
+            this.hits.some((hit) => hit.kind === 'past' && inClause(hit) && hit.end < start))) &&
+        !current,
+      hypothetical: this.hits.some(
+        (hit) => hit.kind === 'hypothetical' && inClause(hit) && hit.start <= start,
+      ),
+      idiomatic: this.hits.some((hit) => hit.kind === 'idiomatic' && overlaps(hit)),
+      administrative: this.hits.some(
+        (hit) =>
+          hit.kind === 'administrative' &&
+          inClause(hit) &&
+          !overlaps(hit) &&
+          (hit.direction === 'backward' ? hit.start === end + 1 : hit.end < start && start - hit.end <= 3),
+      ),
+      experiencer,
+    };
+  }
+}
