@@ -32,7 +32,13 @@ import {
   INJECTION_REFUSAL,
   OTHER_PATIENT_REFUSAL,
 } from './safety-replies';
-import { type TriageLayers, type TriageOutcome, TriageService, triageMessage } from './triage';
+import {
+  sharedRedFlagScreen,
+  type TriageLayers,
+  type TriageOutcome,
+  TriageService,
+  triageMessage,
+} from './triage';
 import {
   type ChatMessageResult,
   type Disposition,
@@ -101,7 +107,7 @@ export class AssistantService {
     private readonly deps: AssistantDependencies,
     private readonly core: CoreAccess,
   ) {
-    this.screen = deps.screen ?? new RedFlagScreen();
+    this.screen = deps.screen ?? sharedRedFlagScreen();
     this.triage = new TriageService(deps.triageLayers ?? {}, this.screen);
     this.newId = deps.newId ?? randomUUID;
   }
@@ -133,7 +139,7 @@ export class AssistantService {
     const intent = classifyIntent(input.text);
     let contextKinds: string[] = [];
     // 3. Second opinions on the minimized text (no raw identifiers leave the function).
-    const triage = await this.triage.triage(input.text, minimized.text);
+    const triage = await this.triage.triage(input.text, minimized.text, screened.screen);
 
     let outcome: TurnOutcome;
     if (triage.disposition === 'emergency') {
@@ -184,29 +190,17 @@ export class AssistantService {
       };
     }
 
-    const at = now.toISOString();
-    const meta: ConversationMeta = {
+    await this.saveTurn(patientId, now, existing?.meta, {
       conversationId,
-      createdAt: existing?.meta.createdAt ?? at,
-      turns: (existing?.meta.turns ?? 0) + 1,
+      messageId,
+      userText: minimized.text,
+      reply: outcome.reply,
+      disposition: outcome.disposition,
+      intent: intent.primary,
+      redFlagCategories: triage.categories,
       unclassifiedStreak: escalated ? 0 : streak,
+      escalated,
       nextPlaceholder: map.nextNumber,
-    };
-    await this.deps.conversations.saveTurn(patientId, {
-      meta,
-      previousTurns: existing?.meta.turns,
-      user: { messageId: this.newId(), role: 'user', text: minimized.text, at },
-      assistant: { messageId, role: 'assistant', text: outcome.reply, at },
-      disposition: {
-        at,
-        conversationId,
-        messageId,
-        disposition: outcome.disposition,
-        intent: intent.primary,
-        redFlagCategories: triage.categories,
-        escalated,
-      },
-      expiresAt: expiryOf(now, this.deps.conversationDays),
     });
 
     // Metadata only: ids, categories, counts. Never the text, never the patient's identifiers.
@@ -284,28 +278,17 @@ export class AssistantService {
       const map = new PlaceholderMap(existing?.meta.nextPlaceholder ?? 1);
       const minimized = minimizeText(input.text, knownIdentifiersOf(patient), map);
       redacted = minimized.redacted;
-      const at = context.now.toISOString();
-      await this.deps.conversations.saveTurn(patientId, {
-        meta: {
-          conversationId,
-          createdAt: existing?.meta.createdAt ?? at,
-          turns: (existing?.meta.turns ?? 0) + 1,
-          unclassifiedStreak: 0,
-          nextPlaceholder: map.nextNumber,
-        },
-        previousTurns: existing?.meta.turns,
-        user: { messageId: this.newId(), role: 'user', text: minimized.text, at },
-        assistant: { messageId, role: 'assistant', text: outcome.reply, at },
-        disposition: {
-          at,
-          conversationId,
-          messageId,
-          disposition: 'emergency',
-          intent: 'symptom',
-          redFlagCategories: triage.categories,
-          escalated: false,
-        },
-        expiresAt: expiryOf(context.now, this.deps.conversationDays),
+      await this.saveTurn(patientId, context.now, existing?.meta, {
+        conversationId,
+        messageId,
+        userText: minimized.text,
+        reply: outcome.reply,
+        disposition: 'emergency',
+        intent: 'symptom',
+        redFlagCategories: triage.categories,
+        unclassifiedStreak: 0,
+        escalated: false,
+        nextPlaceholder: map.nextNumber,
       });
     });
     this.deps.logger.info('assistant turn', {
@@ -354,6 +337,49 @@ export class AssistantService {
       },
       deferAuditOnFailure: true,
     };
+  }
+
+  /** Stores one exchange (minimized text) and its disposition record under the patient's partition. */
+  private async saveTurn(
+    patientId: string,
+    now: Date,
+    previous: ConversationMeta | undefined,
+    turn: {
+      readonly conversationId: string;
+      readonly messageId: string;
+      readonly userText: string;
+      readonly reply: string;
+      readonly disposition: Disposition;
+      readonly intent: string;
+      readonly redFlagCategories: readonly string[];
+      readonly unclassifiedStreak: number;
+      readonly escalated: boolean;
+      readonly nextPlaceholder: number;
+    },
+  ): Promise<void> {
+    const at = now.toISOString();
+    await this.deps.conversations.saveTurn(patientId, {
+      meta: {
+        conversationId: turn.conversationId,
+        createdAt: previous?.createdAt ?? at,
+        turns: (previous?.turns ?? 0) + 1,
+        unclassifiedStreak: turn.unclassifiedStreak,
+        nextPlaceholder: turn.nextPlaceholder,
+      },
+      previousTurns: previous?.turns,
+      user: { messageId: this.newId(), role: 'user', text: turn.userText, at },
+      assistant: { messageId: turn.messageId, role: 'assistant', text: turn.reply, at },
+      disposition: {
+        at,
+        conversationId: turn.conversationId,
+        messageId: turn.messageId,
+        disposition: turn.disposition,
+        intent: turn.intent,
+        redFlagCategories: turn.redFlagCategories,
+        escalated: turn.escalated,
+      },
+      expiresAt: expiryOf(now, this.deps.conversationDays),
+    });
   }
 
   private async modelOutcome(

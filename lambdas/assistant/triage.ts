@@ -56,10 +56,15 @@ export interface TriageOutcome {
   readonly screen: ScreenResult;
 }
 
-const defaultScreen = new RedFlagScreen();
+let shared: RedFlagScreen | undefined;
+/** One compiled screen per process: compiling the lexicon is the screen's main cold-start cost. */
+export function sharedRedFlagScreen(): RedFlagScreen {
+  shared ??= new RedFlagScreen();
+  return shared;
+}
 
 /** The deterministic part alone (local mode without second opinions, and the evaluation). */
-export function triageMessage(text: string, screen: RedFlagScreen = defaultScreen): TriageOutcome {
+export function triageMessage(text: string, screen: RedFlagScreen = sharedRedFlagScreen()): TriageOutcome {
   return decide(screen.screen(text), [], undefined);
 }
 
@@ -137,15 +142,16 @@ class LayerTimeout extends Error {
 export class TriageService {
   constructor(
     private readonly layers: TriageLayers = {},
-    private readonly screen: RedFlagScreen = defaultScreen,
+    private readonly screen: RedFlagScreen = sharedRedFlagScreen(),
   ) {}
 
   /**
    * `raw` is screened; `minimized` (placeholders for identifiers) is all a second opinion sees.
-   * An emergency from the screen returns at once, without calling any layer.
+   * An emergency from the screen returns at once, without calling any layer. `screened` is the
+   * screen's result for `raw` when the caller already has it.
    */
-  async triage(raw: string, minimized: string): Promise<TriageOutcome> {
-    let result = this.screen.screen(raw);
+  async triage(raw: string, minimized: string, screened?: ScreenResult): Promise<TriageOutcome> {
+    let result = screened ?? this.screen.screen(raw);
     if (result.disposition === 'emergency') return decide(result, [], undefined);
     const reports: LayerReport[] = [];
     const deadline = AbortSignal.timeout(this.layers.timeoutMs ?? 3_000);

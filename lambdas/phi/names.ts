@@ -358,7 +358,7 @@ function nameBeforePersonVerb(
   return verb && (isLexiconName(t) || dict.isUnknownWord(t.lower));
 }
 
-/** A phone number, labelled or not, right after a contact's name ("Lopie Certusi cell# 410-322-1419"). */
+/** A phone number, labelled or not, right after a contact's name ("Ann Berro cell# 555-201-3344"). */
 const PHONE_AFTER_NAME =
   /^[ \t]*[,:-]?[ \t]*(?:\(?(?:cell|home|work|mobile|mob|phone|ph|tel|pager|beeper)\)?[ \t]*(?:#|:|no\.?|number)?[ \t]*:?[ \t]*)?\(?\d{3}\)?[ \t.-]?\d{3}[ \t.-]?\d{4}\b/iu;
 

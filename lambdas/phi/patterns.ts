@@ -272,7 +272,7 @@ const STREET = new RegExp(
   'gu',
 );
 /**
- * An intersection: "the corner of Kuusiku 7 and Alexander Flat". Both streets are taken up to the
+ * An intersection: "the corner of Elm 12 and Main Street". Both streets are taken up to the
  * end of the clause; each side is bounded, so a failing match costs little.
  */
 const CORNER =

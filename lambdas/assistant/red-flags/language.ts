@@ -4,8 +4,15 @@
  * n-gram detector (MIT, no dependencies). The answer is written in Spanish for Spanish; for other
  * languages the translator port may feed the screen, and the answer stays in English.
  */
-import { detectAll } from 'tinyld/light';
 import type { Token } from './tokens';
+
+type Detector = typeof import('tinyld/light');
+let detector: Detector | undefined;
+/** Loaded on first use: most messages are told apart by function words, and its tables cost ~40 ms at init. */
+function ngramDetector(): Detector {
+  detector ??= require('tinyld/light') as Detector;
+  return detector;
+}
 
 /** ISO 639-1 code, or 'und' when nothing can be told. */
 export type MessageLanguage = string;
@@ -138,7 +145,7 @@ export function detectLanguage(message: string, tokens: readonly Token[]): Messa
   }
   if (spanish > english && spanish >= 1) return 'es';
   if (english > spanish && english >= 1) return 'en';
-  const [best] = detectAll(message);
+  const [best] = ngramDetector().detectAll(message);
   if (best && best.accuracy >= 0.5) return best.lang;
   return spanish > 0 ? 'es' : english > 0 ? 'en' : 'und';
 }

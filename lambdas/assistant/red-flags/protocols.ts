@@ -147,14 +147,14 @@ export const EMERGENCY_PROTOCOLS: readonly Protocol<EmergencyCategory>[] = [
   },
   // CDC "Seizure First Aid"; Epilepsy Foundation "When to call 911".
   { category: 'seizure', rules: [{ id: 'seizure', when: (f) => f.has('seizure') }] },
-  // CDC drowning prevention; AAP: any child pulled from water after going under needs evaluation.
+  // CDC drowning prevention; AAP: every child pulled from water after going under needs evaluation.
   {
     category: 'drowning',
     rules: [
       { id: 'submersion', when: (f) => f.has('submersion') || (f.has('water') && f.has('severeDyspnea')) },
     ],
   },
-  // 988 Suicide & Crisis Lifeline (SAMHSA); NIMH ASQ: any current thought of suicide, about
+  // 988 Suicide & Crisis Lifeline (SAMHSA); NIMH ASQ: every current thought of suicide, about
   // oneself or someone else, gets a same-moment answer.
   {
     category: 'suicide-self-harm',
@@ -388,7 +388,7 @@ export const EMERGENCY_PROTOCOLS: readonly Protocol<EmergencyCategory>[] = [
       },
     ],
   },
-  // AAP HealthyChildren "Fever and Your Baby": any fever of 100.4 °F (38 °C) under 3 months.
+  // AAP HealthyChildren "Fever and Your Baby": every fever of 100.4 °F (38 °C) under 3 months.
   {
     category: 'infant-fever',
     rules: [{ id: 'fever-under-3-months', when: (f) => isInfant(f, 91) && feverish(f) }],

@@ -1,18 +1,7 @@
 /**
- * Text preparation for the red-flag screen: normalization, sentence and clause structure, and a
- * small spelling tolerance for the screen's key terms. Deterministic and linear in the input.
+ * Text preparation for the red-flag screen: normalization (contractions, hyphens, apostrophes) and
+ * a small spelling tolerance for the screen's key terms. Tokens, sentences and clauses: tokens.ts.
  */
-
-/** One sentence as tokens ("," kept as its own token: it ends a negation scope). */
-export interface Sentence {
-  readonly tokens: readonly string[];
-  /** Clause number of each token: negation and history cues reach only within their clause. */
-  readonly clauses: readonly number[];
-  /** tokens.join(' '), what rule patterns run over. */
-  readonly text: string;
-  /** Character offset of each token in `text`. */
-  readonly offsets: readonly number[];
-}
 
 // Writing a negation without the apostrophe (or spelled out) is common in typed chat; one spelling
 // keeps the rule patterns short. "can not" / "cannot" → "can't" etc.
@@ -257,51 +246,6 @@ export class SpellingTolerance {
   }
 }
 
-// Sentence ends: . ! ? ; and line breaks, but not a decimal point ("100.4").
-const SENTENCE_BREAK = /(?<!\d)[.!?;]+|[.!?;]+(?!\d)|\n+/;
-const TOKEN = /[a-z0-9]+(?:'[a-z]+)?(?:\.\d+)?|,/g;
-
-/** Words that start a new clause: a negation or history cue before them does not reach past. */
-const CLAUSE_BREAKERS = new Set([
-  ',',
-  'but',
-  'however',
-  'although',
-  'though',
-  'yet',
-  'except',
-  'because',
-  'so',
-  'now',
-  'then',
-  'while',
-  'until',
-]);
-/** "and" starts a new clause only when a new subject or time follows ("… and i have …"). */
-const NEW_SUBJECT = new Set([
-  'i',
-  "i'm",
-  "i've",
-  'my',
-  'he',
-  "he's",
-  'she',
-  "she's",
-  'it',
-  "it's",
-  'they',
-  "they're",
-  'we',
-  'now',
-  'then',
-  'today',
-  'suddenly',
-  'also',
-  'this',
-  'there',
-  "there's",
-]);
-
 /** "cant" → "can't": negations typed without the apostrophe. */
 export function expandContraction(word: string): string {
   return WORD_CONTRACTIONS[word] ?? word;
@@ -314,32 +258,4 @@ export function normalize(raw: string): string {
   text = text.replace(/(?<=\D)-|-(?=\D)/g, ' ').replace(/\//g, ' ');
   for (const [pattern, replacement] of PHRASE_CONTRACTIONS) text = text.replace(pattern, replacement);
   return text;
-}
-
-export function sentencesOf(raw: string, spelling: SpellingTolerance): Sentence[] {
-  const sentences: Sentence[] = [];
-  for (const part of normalize(raw).split(SENTENCE_BREAK)) {
-    const tokens: string[] = [];
-    for (const match of part.matchAll(TOKEN)) {
-      const word = WORD_CONTRACTIONS[match[0]] ?? match[0];
-      for (const piece of spelling.correct(word).split(' ')) tokens.push(piece);
-    }
-    if (tokens.length === 0) continue;
-    const clauses: number[] = [];
-    let clause = 0;
-    tokens.forEach((token, index) => {
-      const next = tokens[index + 1];
-      if (CLAUSE_BREAKERS.has(token) || (token === 'and' && next !== undefined && NEW_SUBJECT.has(next)))
-        clause++;
-      clauses.push(clause);
-    });
-    const offsets: number[] = [];
-    let offset = 0;
-    for (const token of tokens) {
-      offsets.push(offset);
-      offset += token.length + 1;
-    }
-    sentences.push({ tokens, clauses, text: tokens.join(' '), offsets });
-  }
-  return sentences;
 }

@@ -3,7 +3,7 @@
  * detector (Amazon Comprehend Medical DetectEntitiesV2 in AWS), a risk classifier (a Bedrock model
  * in AWS) and a translator (Amazon Translate in AWS) for languages the screen has no lexicon for.
  * Every adapter receives minimized text only (placeholders, never the identifiers the patient
- * typed). Results are combined by maximum in the triage service: any layer saying emergency gives
+ * typed). Results are combined by maximum in the triage service: a layer saying emergency gives
  * emergency; an error, a timeout or an unsure answer on a message with clinical cues gives at
  * least urgent.
  */
