@@ -15,6 +15,8 @@ import {
   RedFlagScreen,
   SpellingTolerance,
 } from '../lambdas/assistant/red-flags';
+import { TRIGGERS } from '../lambdas/assistant/red-flags/assertion';
+import { CONCEPTS } from '../lambdas/assistant/red-flags/concepts';
 import { KEY_TERMS } from '../lambdas/assistant/red-flags/screen';
 
 /** The phrase screen's categories, as the concept screen names them (one may split into several). */
@@ -382,5 +384,48 @@ describe('spelling tolerance', () => {
     'fewer',
   ])('leaves the ordinary word "%s" alone', (word) => {
     expect(spelling.correct(word)).toBe(word);
+  });
+});
+
+describe('phrase syntax of the lexicon', () => {
+  // A slot lists single-word alternatives; "a|b c" means (a or b) then c. A word that appears in
+  // two slots of one phrase is the sign of a phrase written as if "|" separated multi-word
+  // alternatives ("get air|enough air" would need "air" twice).
+  const sources: { readonly where: string; readonly phrase: string }[] = [
+    ...Object.entries(CONCEPTS).flatMap(([name, spec]) =>
+      [...spec.en, ...spec.es].map((phrase) => ({ where: `concept ${name}`, phrase })),
+    ),
+    ...TRIGGERS.flatMap((spec) =>
+      [...spec.en, ...spec.es].map((phrase) => ({ where: `trigger ${spec.kind}`, phrase })),
+    ),
+  ];
+
+  it('has phrases to check', () => {
+    expect(sources.length).toBeGreaterThan(300);
+  });
+
+  it('never repeats a word of an alternative slot in another slot', () => {
+    // "worse and worse" repeats on purpose; a repeat next to a "|" does not.
+    const suspicious = sources.filter(({ phrase }) => {
+      const slots = phrase
+        .trim()
+        .split(/\s+/)
+        .map((slot) => slot.split('|'));
+      return slots.some(
+        (slot, i) =>
+          slot.length > 1 && slot.some((word) => slots.some((other, j) => j !== i && other.includes(word))),
+      );
+    });
+    expect(suspicious).toEqual([]);
+  });
+
+  it('has no empty alternative', () => {
+    const empty = sources.filter(({ phrase }) =>
+      phrase
+        .trim()
+        .split(/\s+/)
+        .some((slot) => slot.split('|').some((word) => word === '' || word === '=' || word === '*')),
+    );
+    expect(empty).toEqual([]);
   });
 });

@@ -22,16 +22,8 @@ import { classifyIntent, type Intent } from './intent';
 import { knownIdentifiersOf, minimizeText, PlaceholderMap, scrubModelText } from './minimizer';
 import { type ChatModel, type ChatModelRequest, type ModelReply, parseModelReply } from './model/port';
 import { echoesSystemPrompt } from './model/prompt';
-import { careGuidance, RedFlagScreen, SAFETY_FLOOR } from './red-flags';
-import {
-  DIAGNOSIS_REFUSAL,
-  DOSING_REFUSAL,
-  ESCALATION_OFFER,
-  FALLBACK_REPLY,
-  GUARDRAIL_REPLY,
-  INJECTION_REFUSAL,
-  OTHER_PATIENT_REFUSAL,
-} from './safety-replies';
+import { type AnswerLanguage, careGuidance, RedFlagScreen, SAFETY_FLOOR } from './red-flags';
+import { SAFETY_REPLIES } from './safety-replies';
 import {
   sharedRedFlagScreen,
   type TriageLayers,
@@ -143,9 +135,9 @@ export class AssistantService {
 
     let outcome: TurnOutcome;
     if (triage.disposition === 'emergency') {
-      outcome = withRefusal(emergencyOutcome(triage), refusalFor(intent.all));
+      outcome = withRefusal(emergencyOutcome(triage), refusalFor(intent.all, triage.language));
     } else {
-      const refusal = refusalFor(intent.all);
+      const refusal = refusalFor(intent.all, triage.language);
       if (refusal) {
         outcome = withFloor(refusal, triage);
       } else {
@@ -185,7 +177,7 @@ export class AssistantService {
     if (escalated) {
       outcome = {
         ...outcome,
-        reply: `${outcome.reply} ${ESCALATION_OFFER}`,
+        reply: `${outcome.reply} ${SAFETY_REPLIES[triage.language].escalation}`,
         actions: withAction(outcome.actions, careTeamAction()),
       };
     }
@@ -266,7 +258,10 @@ export class AssistantService {
   ): Promise<Audited<ChatMessageResult>> {
     const conversationId = input.conversationId ?? this.newId();
     const messageId = this.newId();
-    const outcome = withRefusal(emergencyOutcome(triage), refusalFor(classifyIntent(input.text).all));
+    const outcome = withRefusal(
+      emergencyOutcome(triage),
+      refusalFor(classifyIntent(input.text).all, triage.language),
+    );
     let redacted = 0;
     const stored = await withinDeadline(async () => {
       const existing = input.conversationId
@@ -389,6 +384,7 @@ export class AssistantService {
     known: readonly KnownIdentifier[],
   ): Promise<TurnOutcome> {
     const source: ReplySource = this.deps.model.name;
+    const replies = SAFETY_REPLIES[triage.language];
     let reply: ModelReply | undefined;
     // An invalid reply is retried once; a failure or timeout is not (the function has 25 s).
     for (let attempt = 0; attempt < 2 && !reply; attempt++) {
@@ -399,20 +395,21 @@ export class AssistantService {
         this.deps.logger.warn('assistant model unavailable', {
           errorName: error instanceof Error ? error.name : typeof error,
         });
-        return fallbackOutcome(source);
+        return fallbackOutcome(triage.language);
       }
-      if (result.kind === 'guardrail-intervened') return guardrailOutcome(source, result.policies);
+      if (result.kind === 'guardrail-intervened')
+        return guardrailOutcome(source, result.policies, triage.language);
       reply = parseModelReply(result.text);
       if (!reply) this.deps.logger.warn('assistant model reply invalid', { attempt: attempt + 1 });
     }
-    if (!reply) return fallbackOutcome(source);
+    if (!reply) return fallbackOutcome(triage.language);
 
     // Output checks: the model's text is untrusted until it passes them.
     if (echoesSystemPrompt(reply.reply)) {
-      return { ...fixedOutcome(source, 'administrative', INJECTION_REFUSAL, []), fallback: true };
+      return { ...fixedOutcome(source, 'administrative', replies.injection, []), fallback: true };
     }
     if (givesDosing(reply.reply, patientContext)) {
-      return { ...fixedOutcome(source, 'routine', DOSING_REFUSAL, [careTeamAction()]), fallback: true };
+      return { ...fixedOutcome(source, 'routine', replies.dosing, [careTeamAction()]), fallback: true };
     }
     const scrubbed = scrubModelText(reply.reply, known);
 
@@ -425,7 +422,7 @@ export class AssistantService {
       text = [...careGuidance(triage.careCategories, triage.language), text].join(' ');
     if (disposition === 'emergency') {
       // The model judged an emergency the rules missed: keep it, with the standard instruction.
-      text = `${text} If this might be an emergency, call 911 now (or call or text 988 for a mental-health crisis).`;
+      text = `${text} ${replies.modelEmergency}`;
       contacts.push({ label: 'Emergency services', number: '911' });
     }
     let actions = reply.nextActions.flatMap((proposed) => {
@@ -461,13 +458,14 @@ function emergencyOutcome(triage: TriageOutcome): TurnOutcome {
   };
 }
 
-function refusalFor(intents: readonly Intent[]): TurnOutcome | undefined {
+function refusalFor(intents: readonly Intent[], language: AnswerLanguage): TurnOutcome | undefined {
+  const replies = SAFETY_REPLIES[language];
   if (intents.includes('prompt-injection'))
-    return fixedOutcome('safety-rules', 'administrative', INJECTION_REFUSAL, []);
+    return fixedOutcome('safety-rules', 'administrative', replies.injection, []);
   if (intents.includes('other-patient'))
-    return fixedOutcome('safety-rules', 'administrative', OTHER_PATIENT_REFUSAL, []);
+    return fixedOutcome('safety-rules', 'administrative', replies.otherPatient, []);
   if (intents.includes('dosing'))
-    return fixedOutcome('safety-rules', 'routine', DOSING_REFUSAL, [careTeamAction()]);
+    return fixedOutcome('safety-rules', 'routine', replies.dosing, [careTeamAction()]);
   return undefined;
 }
 
@@ -489,18 +487,23 @@ function fixedOutcome(
   };
 }
 
-function fallbackOutcome(_source: ReplySource): TurnOutcome {
+function fallbackOutcome(language: AnswerLanguage): TurnOutcome {
   return {
-    ...fixedOutcome('fallback', 'routine', FALLBACK_REPLY, [careTeamAction()]),
+    ...fixedOutcome('fallback', 'routine', SAFETY_REPLIES[language].fallback, [careTeamAction()]),
     contacts: [{ label: 'Emergency services', number: '911' }],
     fallback: true,
   };
 }
 
-function guardrailOutcome(source: ReplySource, policies: readonly string[]): TurnOutcome {
+function guardrailOutcome(
+  source: ReplySource,
+  policies: readonly string[],
+  language: AnswerLanguage,
+): TurnOutcome {
+  const replies = SAFETY_REPLIES[language];
   const dosing = policies.some((p) => /dosing/i.test(p));
   const diagnosis = policies.some((p) => /diagnosis/i.test(p));
-  const reply = dosing ? DOSING_REFUSAL : diagnosis ? DIAGNOSIS_REFUSAL : GUARDRAIL_REPLY;
+  const reply = dosing ? replies.dosing : diagnosis ? replies.diagnosis : replies.guardrail;
   return {
     ...fixedOutcome(source, 'routine', reply, [careTeamAction()]),
     guardrailIntervened: true,

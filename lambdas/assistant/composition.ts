@@ -13,6 +13,7 @@ import { BedrockChatModel } from './model/bedrock';
 import { LocalRulesModel } from './model/local-rules';
 import type { ChatModel } from './model/port';
 import { type AssistantOperations, createAssistantOperations } from './operations';
+import { type TriageLayers, triageLayersFromEnvironment } from './second-opinion/composition';
 
 /** Default retention when the variable is absent (the config default, lib/config.ts). */
 export const DEFAULT_CONVERSATION_DAYS = 90;
@@ -59,6 +60,8 @@ export interface AssistantRuntimeOptions {
   readonly model?: ChatModel;
   /** The clinic's IANA time zone; default: from the environment (WELLGATE_CLINIC_TIME_ZONE). */
   readonly timeZone?: string;
+  /** Default: from the environment (Comprehend Medical, Bedrock risk, Translate as the CDK enables them). */
+  readonly triageLayers?: TriageLayers;
 }
 
 /** The assistant operations for `createApiHandler(ports, { operations })`. */
@@ -71,5 +74,6 @@ export function assistantOperations(options: AssistantRuntimeOptions): Assistant
     logger: options.logger,
     conversationDays: conversationDaysFromEnvironment(env),
     timeZone: options.timeZone ?? clinicTimeZoneFromEnvironment(env),
+    triageLayers: options.triageLayers ?? triageLayersFromEnvironment(env),
   });
 }

@@ -5,6 +5,7 @@
  * change the assistant's instructions.
  */
 import { normalize } from './red-flags/text';
+import { foldAccents } from './red-flags/tokens';
 
 export const INTENTS = [
   'prompt-injection',
@@ -89,18 +90,46 @@ const RULES: ReadonlyArray<readonly [Exclude<Intent, 'unknown'>, RegExp]> = [
   ],
 ];
 
+/**
+ * Spanish forms of the same requests, on accent-folded text (Spanish-speaking patients are the
+ * largest limited-English group in US clinics; wording after MedlinePlus en español).
+ */
+const SPANISH: Readonly<Partial<Record<Exclude<Intent, 'unknown'>, RegExp>>> = {
+  'prompt-injection':
+    /\b(?:ignora|olvida|omite)(?: todas| todo| las| tus| sus)* (?:instrucciones|reglas|indicaciones)|\b(?:muestrame|dime|revela|ensename) (?:tus|las|sus) (?:instrucciones|reglas)|\b(?:actua como|finge que eres|haz de cuenta que eres|a partir de ahora eres)\b/,
+  'other-patient':
+    /\b(?:otro|otra|otros|otras) pacientes?\b|\btodos los pacientes\b|\b(?:expediente|resultados?|medicamentos?|medicinas|citas?|informacion|datos|analisis|diagnostico) (?:de|del) (?:mi |la |el )?(?:esposo|esposa|hijo|hija|mama|papa|madre|padre|vecino|vecina|amigo|amiga|hermano|hermana|suegra|suegro|otra persona|alguien)\b/,
+  dosing:
+    /\bcuant[oa]s? (?:\w+ ){0,4}(?:tomo|tomar|tomarme|le doy|darle|dar|pastillas|tabletas|capsulas|unidades|mg|gotas)\b|\b(?:puedo|debo|deberia|podria|le puedo) (?:tomar|dejar de tomar|saltar|doblar|duplicar|aumentar|subir|bajar|partir|combinar|mezclar|darle|dar)\b|\b(?:dosis|dosificacion)\b|\b(?:mas|otra) (?:pastillas?|tabletas?|insulina|unidades)\b/,
+  refill:
+    /\b(?:receta|recetas|resurtir|resurtido|rellenar|renovar|se me acab\w*|me quede sin|farmacia|medicina|medicinas|medicamento|medicamentos|pastillas)\b/,
+  scheduling:
+    /\b(?:cita|citas|agendar|programar|reprogramar|cancelar|consulta|chequeo|ver al doctor|ver a la doctora|horarios?|disponibilidad)\b/,
+  results:
+    /\b(?:resultados?|analisis|laboratorio|examen|examenes|pruebas?|radiografia|ultrasonido|estudios|lecturas)\b/,
+  billing:
+    /\b(?:factura|facturas|cobro|cobros|cobraron|pago|pagos|pagar|seguro|aseguranza|deducible|copago|saldo|costo|precio|reembolso|estado de cuenta)\b/,
+  symptom:
+    /\b(?:dolor|duele|duelen|fiebre|calentura|tos|sarpullido|ronchas|nause\w*|vomit\w*|diarrea|mareo\w*|maread[oa]|cansad[oa]|fatiga|hinchad[oa]|hinchazon|picazon|comezon|sangr\w*|enferm[oa]|sintomas?|gripe|resfriado|infeccion|ardor|entumid\w*|debil|debilidad|falta de aire|ansiedad|deprimid[oa]|triste|estres\w*|no puedo dormir|calambres?|herida|alergi\w*|congestion\w*|me siento mal)\b/,
+  'small-talk':
+    /^(?:hola|buenos dias|buenas tardes|buenas noches|gracias|adios|quien eres|que puedes hacer|ayuda)\b/,
+};
+
 export function classifyIntent(text: string): IntentResult {
-  const normalized = normalize(text)
+  const normalized = foldAccents(normalize(text))
     .replace(/[^a-z0-9' #]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   const all: Intent[] = [];
-  for (const [intent, pattern] of RULES) if (pattern.test(normalized)) all.push(intent);
+  for (const [intent, pattern] of RULES)
+    if (pattern.test(normalized) || SPANISH[intent]?.test(normalized)) all.push(intent);
   // A refill request that names a strength ("lisinopril 10 mg refill") is not a dosing question.
   if (
     all.includes('dosing') &&
     all.includes('refill') &&
-    !/\b(?:how|what|which|can|should|could|may|do) /.test(normalized)
+    !/\b(?:how|what|which|can|should|could|may|do|cuanto|cuanta|cuantos|cuantas|puedo|debo|deberia) /.test(
+      normalized,
+    )
   )
     all.splice(all.indexOf('dosing'), 1);
   if (all.length === 0) all.push('unknown');

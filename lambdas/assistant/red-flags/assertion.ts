@@ -17,7 +17,7 @@ import type { Token } from './tokens';
 
 export type AssertionKind = 'negated' | 'historical' | 'hypothetical' | 'idiomatic' | 'administrative';
 
-interface TriggerSpec {
+export interface TriggerSpec {
   readonly kind: AssertionKind | 'current' | 'pseudo' | 'other-person' | 'past';
   /** For 'administrative': the trigger stands right after ('backward') or just before the mention. */
   readonly direction: 'forward' | 'backward' | 'clause';
@@ -47,7 +47,7 @@ const SCOPE = 6;
 /** Post-triggers ("…stopped", "…went away") reach less far back: they follow what they end. */
 const BACKWARD_SCOPE = 4;
 
-const TRIGGERS: readonly TriggerSpec[] = [
+export const TRIGGERS: readonly TriggerSpec[] = [
   {
     kind: 'pseudo',
     direction: 'forward',
@@ -56,7 +56,9 @@ const TRIGGERS: readonly TriggerSpec[] = [
       'no idea|clue|matter|doubt|way|one|change|better|relief|improvement|response',
       'not only|just|better|improving|helping|working|stopping|responding|waking',
       'not going away',
-      "don't|do not know|think|want to bother|want to overreact|want to be dramatic",
+      "don't|do not know|think",
+      "don't|do not want to bother|overreact|panic|exaggerate",
+      "don't|do not want to be dramatic",
       "doesn't|won't|didn't|isn't|hasn't|can't|don't stop|help|work|improve",
       "doesn't|won't|didn't|don't go away",
       'never stopped',
@@ -108,7 +110,8 @@ const TRIGGERS: readonly TriggerSpec[] = [
     ],
     es: [
       'ya paso',
-      'ya se quito|fue|le quito',
+      'ya se quito|fue',
+      'ya le quito',
       'se le quito|paso',
       'ya esta bien',
       'desaparecio',
@@ -195,7 +198,8 @@ const TRIGGERS: readonly TriggerSpec[] = [
       'what does|do look|feel like',
       'what happens if|when',
       'what to do if|when',
-      'what should|do i do if|when',
+      'what should i do if|when',
+      'what do i do if|when',
       'what would',
       'in case',
       'if ever',
