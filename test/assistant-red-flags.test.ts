@@ -429,3 +429,65 @@ describe('phrase syntax of the lexicon', () => {
     expect(empty).toEqual([]);
   });
 });
+
+describe('general forms: classes of phrasing, each with its own synthetic examples', () => {
+  const screen = new RedFlagScreen();
+  test.each([
+    // A count of tablets, in either language.
+    ['she swallowed maybe 25 of her sleeping pills an hour ago', 'poisoning'],
+    ['mi mama se tomo 15 pastillas de la presion', 'poisoning'],
+    // A child found with an opened or emptied medicine container.
+    ['caught my 2 yr old with the vitamin bottle, lid off and half of them missing', 'pediatric-ingestion'],
+    ['our toddler had the iron pills pack chewed open on the floor', 'pediatric-ingestion'],
+    // An age typed as a possessive or at the start of the message.
+    ['my 9 mo has no wet diapers since morning and no tears when crying', 'infant-dehydration'],
+    // Household chemicals breathed in.
+    ['i mixed drain cleaner and bleach in the tub and the fumes made me cough hard', 'poisoning'],
+    // A wound bleeding out of control, without the word "bleeding".
+    ['slashed my leg on a sheet of metal, it is gushing and soaking through the towels', 'severe-bleeding'],
+    // Bleeding on a blood thinner with faintness.
+    ['nose bleed for an hour, i take eliquis and now i feel faint', 'severe-bleeding'],
+    // A farewell message.
+    [
+      'my friend sent a goodbye text to everyone and says sorry for everything, now he is not picking up',
+      'suicide-self-harm',
+    ],
+    ['mi hija dice que se va a matar esta noche', 'suicide-self-harm'],
+    // A threat against a named other person, with a weapon.
+    [
+      'my dad is off his meds, pacing with a hunting knife, says he will stab the neighbor',
+      'violence-to-others',
+    ],
+    ['mi hermano dice que va a matar a su exjefe, tiene una pistola', 'violence-to-others'],
+    // A present-tense report about a relative with "got".
+    ['my daughter has sickle cell and has got a fever of 102 with chest pain', 'sickle-cell-crisis'],
+    // A relative's event reported in the past tense, with "now" in the sentence.
+    ['my husband had a seizure and now he is shaking again and not answering', 'seizure'],
+  ] as const)('"%s" → %s', (text, category) => {
+    expect(screen.screen(text).emergencyCategories).toContain(category);
+  });
+
+  test.each([
+    // Idioms built on a named emergency.
+    'my landlord almost gave me a stroke with that rent increase',
+    'i nearly had a heart attack when i opened the electric bill',
+    // A care resource named after a concept.
+    'can you send me the poison control magnet for the fridge',
+    'where is the nearest stroke center, asking for my records',
+    // A diagnosis name is not an event.
+    'my son has epilepsy, well controlled, needs his levetiracetam refill',
+    // A question about a condition, also with a conditional in a later clause.
+    'hypothetically if someone got stung and their lips swelled how fast should they use the epipen',
+    'is it true you can get a seizure from flashing lights?',
+    'what does a stroke look like in a woman',
+    // First aid for a small burn, with water.
+    'small burn on my thumb from the pan, held it under cool water and it is fine',
+    // Past events: "since he was", "back in <month>", discharged.
+    'he has had seizures since he was a baby, no new ones this year',
+    'i had a mini stroke back in april and was discharged, need the follow up booked',
+    // A "does" that is not a "dose".
+    'what does it mean when my heart rate is 62 at rest',
+  ])('"%s" is not an emergency', (text) => {
+    expect(screen.screen(text).disposition).not.toBe('emergency');
+  });
+});

@@ -15,35 +15,14 @@
  * so a cold start that never detects names (health checks, a consent-only run) never pays for the
  * full parse. Neither list is copied into a Set: lookups run on the parsed array and object.
  */
+
+import { isEnglishWord } from './english-words';
 import { CLINICAL_ABBREVIATIONS, CLINICAL_WORDS, COMMON_WORDS } from './lexicon';
 import type { WordDictionary } from './words';
 
 export { CLINICAL_ABBREVIATIONS };
 
-let english: readonly string[] | undefined;
 let names: Readonly<Record<string, number>> | undefined;
-
-/**
- * The English list is sorted (JS string order) and lower case, so membership is a binary search on
- * the array the bundle already holds: no 275K-entry Set to build (tens of milliseconds and ~15 MB
- * of heap at cold start). Results are memoized, since a note's words repeat.
- */
-function isEnglishWord(lower: string): boolean {
-  if (english === undefined) {
-    // A plain `import` would be hoisted to module load (see the header); the package is a JSON array.
-    english = require('an-array-of-english-words') as readonly string[];
-  }
-  let lo = 0;
-  let hi = english.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const w = english[mid] as string;
-    if (w === lower) return true;
-    if (w < lower) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
 
 const unknownMemo = new Map<string, boolean>();
 
@@ -72,7 +51,7 @@ export function isUnknownWord(lower: string): boolean {
 export function isDistinctName(lower: string): boolean {
   if (lower.length < 3) return false;
   if (names === undefined) {
-    // See isEnglishWord for why `require`.
+    // See english-words.ts for why `require`.
     names = require('humannames') as Readonly<Record<string, number>>;
   }
   const key = (lower[0] as string).toUpperCase() + lower.slice(1);

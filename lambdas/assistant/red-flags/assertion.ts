@@ -18,7 +18,7 @@ import type { Token } from './tokens';
 export type AssertionKind = 'negated' | 'historical' | 'hypothetical' | 'idiomatic' | 'administrative';
 
 export interface TriggerSpec {
-  readonly kind: AssertionKind | 'current' | 'pseudo' | 'other-person' | 'past';
+  readonly kind: AssertionKind | 'current' | 'pseudo' | 'other-person' | 'other-adult' | 'past';
   /** For 'administrative': the trigger stands right after ('backward') or just before the mention. */
   readonly direction: 'forward' | 'backward' | 'clause';
   readonly en: readonly string[];
@@ -127,11 +127,20 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'family history',
       'in|since #year',
       'back in #year',
-      '# years|months|weeks ago',
-      'years|months ago',
-      'year|month ago',
+      '# years|yrs|yr|months|mos|mo|weeks|wks ago',
+      'years|yrs|months|mos ago',
+      'year|yr|month ago',
+      'back in january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec',
+      'last january|february|march|april|june|july|august|september|october|november|december',
+      '=discharged|=released',
+      'was|were|went in|to er|hospital|emergency|urgent|ed',
+      'they said it was',
+      'told it was',
+      'told me it was',
       'last year|month|summer|winter|spring|fall|christmas',
-      'when i was',
+      'when i|he|she|they|we was|were',
+      'since i|he|she|they|we was|were',
+      'since childhood|birth',
       'as a child|kid|teen|teenager|baby',
       'used to',
       'back in',
@@ -146,7 +155,6 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'survived',
       'had a # years',
       'my late',
-      'de nino|nina|joven',
       'years back',
     ],
     es: [
@@ -160,14 +168,19 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'fallecio de',
       'en #year',
       'antes tenia',
-      'de nino|nina',
+      'de nino|nina|joven',
+      'dieron de alta',
+      'lo|la|me|nos llevaron a emergencias|hospital|urgencias',
+      'estuvo|estuve|estuvimos en emergencias|hospital|urgencias',
+      'cuando tenia # anos',
+      'cuando era|eran chiquito|chiquita|pequeno|pequena',
     ],
   },
   {
     // A relative's past event is family history (ConText's experiencer and temporality together).
     kind: 'past',
     direction: 'clause',
-    en: ['=had|=got', 'has had'],
+    en: ['=had', 'has had'],
     es: ['=tuvo|=tenia', 'le dio'],
   },
   {
@@ -219,6 +232,17 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'cpr class',
       'safety plan',
       'can you explain',
+      '=hypothetically|=theoretically|=hypothetical',
+      'is it true',
+      'can|could you|u|someone|people|anyone get',
+      'what causes',
+      'what does|do it|that|this mean',
+      'meaning of',
+      'stand|stands for',
+      'can i take|give|use',
+      'is it safe',
+      'is it ok|okay to',
+      'curious',
       'is there a test',
       'screening|screened for',
       'i read',
@@ -242,6 +266,12 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'riesgo de',
       'prevenir',
       'informacion sobre',
+      'puedo|podria|debo tomar|darle|usar',
+      'es seguro',
+      'es cierto',
+      'que significa',
+      'se puede',
+      'por curiosidad',
     ],
   },
   {
@@ -254,8 +284,12 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'bored|scared|worried to death',
       'killing it',
       'kill for',
-      'gave me a heart attack',
-      'almost|nearly had a heart attack',
+      'gave|giving|give me a heart|cardiac attack',
+      'gave|giving|give me a stroke|coronary|aneurysm',
+      'gonna|going to give me a heart|cardiac attack',
+      'gonna|going to give me a stroke|coronary|aneurysm',
+      'almost|nearly|about had|have a heart|cardiac attack',
+      'almost|nearly|about had|have a stroke|coronary|cow|aneurysm',
       'heart attack on a plate',
       'gonna|will kill me if|when',
       'going to kill me if|when',
@@ -279,6 +313,7 @@ export const TRIGGERS: readonly TriggerSpec[] = [
     direction: 'backward',
     en: [
       'med|meds|medication|medications|medicine|medicines|pill|pills|prescription|prescriptions|refill|refills|doctor|specialist|neurologist|cardiologist|clinic|appointment|appt|follow|followup|test|tests|testing|screening|history|plan|class|education|support|group|free|awareness|insurance|paperwork|form|forms|records|bill|prevention|risk|risks|diary|log|monitor|detector|nurse|program|rehab',
+      'control|hotline|helpline|center|centre|lifeline|website|poster|pamphlet|brochure|magnet|sticker|kit|lock|locks|proof|proofing|survivor|survivors',
     ],
     es: ['medicina|medicinas|medicamento|pastillas|receta|cita|doctor|clinica|prueba|seguro'],
   },
@@ -296,14 +331,20 @@ export const TRIGGERS: readonly TriggerSpec[] = [
     kind: 'other-person',
     direction: 'forward',
     en: [
-      'my|our|his|her son|daughter|baby|kid|child|toddler|boy|girl|infant|newborn|mom|mother|dad|father|husband|wife|partner|boyfriend|girlfriend|grandma|grandpa|grandmother|grandfather|brother|sister|friend|roommate|neighbor',
-      'grandparents|grandparent|parents|aunt|uncle|cousin|relatives|relative|family|siblings',
+      'my|our|his|her son|daughter|baby|kid|child|toddler|boy|girl|infant|newborn',
       "he|she|they|=he's|=she's",
     ],
-    es: [
-      'mi hijo|hija|bebe|nino|nina|mama|papa|esposo|esposa|abuela|abuelo|hermano|hermana|amigo|amiga',
-      '=el|=ella',
+    es: ['mi hijo|hija|bebe|nino|nina', '=el|=ella'],
+  },
+  {
+    // Adult relatives: their past events are what family history is made of.
+    kind: 'other-adult',
+    direction: 'forward',
+    en: [
+      'my|our|his|her mom|mother|dad|father|husband|wife|partner|boyfriend|girlfriend|grandma|grandpa|grandmother|grandfather|brother|sister|friend|roommate|neighbor',
+      'grandparents|grandparent|parents|aunt|uncle|cousin|relatives|relative|family|siblings',
     ],
+    es: ['mi mama|papa|esposo|esposa|abuela|abuelo|hermano|hermana|amigo|amiga|tio|tia|primo|prima'],
   },
 ];
 
@@ -339,7 +380,7 @@ export class AssertionContext {
   private readonly hits: readonly TriggerHit[];
 
   /**
-   * `conceptTokens`: tokens inside a concept mention, which are never triggers ("not" in "not
+   * `conceptTokens`: tokens inside a concept phrase of several words, which are never triggers ("not" in "not
    * breathing", "no" in "no wet diapers", "stopped" in "stopped breathing").
    */
   constructor(
@@ -356,7 +397,10 @@ export class AssertionContext {
       if (spec.kind === 'pseudo') continue;
       for (const match of findPhrase(phrase, tokens)) {
         const maskable =
-          spec.kind !== 'idiomatic' && spec.kind !== 'other-person' && spec.kind !== 'administrative';
+          spec.kind !== 'idiomatic' &&
+          spec.kind !== 'other-person' &&
+          spec.kind !== 'other-adult' &&
+          spec.kind !== 'administrative';
         if (maskable && masked.has(match.start)) continue;
         const token = tokens[match.start];
         if (!token) continue;
@@ -407,20 +451,29 @@ export class AssertionContext {
     const has = (kind: TriggerHit['kind']): boolean =>
       this.hits.some((hit) => hit.kind === kind && reaches(hit));
     const current = this.hits.some((hit) => hit.kind === 'current' && inClause(hit));
-    const experiencer: Assertion['experiencer'] = this.hits.some(
-      (hit) => hit.kind === 'other-person' && hit.sentence === first.sentence && hit.end < start,
-    )
-      ? 'other'
-      : 'patient';
+    // A relative's "had" reads as family history only when nothing in the sentence says "now".
+    const currentInSentence = this.hits.some(
+      (hit) => hit.kind === 'current' && hit.sentence === first.sentence,
+    );
+    const before = (kind: TriggerHit['kind']): boolean =>
+      this.hits.some((hit) => hit.kind === kind && hit.sentence === first.sentence && hit.end < start);
+    const adultRelative = before('other-adult');
+    const experiencer: Assertion['experiencer'] =
+      before('other-person') || adultRelative ? 'other' : 'patient';
     return {
       negated: has('negated'),
       historical:
         (has('historical') ||
-          (experiencer === 'other' &&
+          (adultRelative &&
+            !currentInSentence &&
             this.hits.some((hit) => hit.kind === 'past' && inClause(hit) && hit.end < start))) &&
         !current,
       hypothetical: this.hits.some(
-        (hit) => hit.kind === 'hypothetical' && inClause(hit) && hit.start <= start,
+        (hit) =>
+          hit.kind === 'hypothetical' &&
+          hit.sentence === first.sentence &&
+          this.tokens[hit.start]?.segment === first.segment &&
+          hit.start <= start,
       ),
       idiomatic: this.hits.some((hit) => hit.kind === 'idiomatic' && overlaps(hit)),
       administrative: this.hits.some(

@@ -255,6 +255,11 @@ export const CONCEPTS = {
       'stridor|=croupy',
       'high pitched noise when breathing',
       'inhaler|nebulizer|albuterol not helping|working',
+      'inhaler|nebulizer|albuterol|puffer did|does nothing',
+      'stop every # words',
+      'only say|get out # words',
+      'breathing through a straw',
+      'like a straw',
       "inhaler|nebulizer|albuterol isn't|doesn't|didn't help|work",
     ],
     es: [
@@ -515,7 +520,7 @@ export const CONCEPTS = {
   seizure: {
     cue: true,
     en: [
-      'seiz*|convuls*|epileptic|fitting|=fit|=fits',
+      'seiz*|convuls*|fitting|=fit|=fits',
       'grand mal',
       'shaking and jerking',
       'jerking|shaking all over',
@@ -525,7 +530,7 @@ export const CONCEPTS = {
       'foaming at the mouth',
     ],
     es: [
-      'convulsion*|convulsiona*|epilepsia',
+      'convulsion*|convulsiona*',
       'ataque epileptico',
       'temblando todo',
       'ojos en blanco',
@@ -612,7 +617,7 @@ export const CONCEPTS = {
   // ---- bleeding -----------------------------------------------------------------------------------
   bleeding: {
     cue: true,
-    en: ['bleed|bleeding|bled|blood|bloody|hemorrhag*'],
+    en: ['bleed|bleeding|bled|blood|bloody|hemorrhag*|nosebleed|nosebleeds', 'nose bleed|bleeding'],
     es: ['sangr*|hemorragia'],
   },
   bleedingSevere: {
@@ -627,7 +632,11 @@ export const CONCEPTS = {
       'a lot of blood',
       'pool of blood',
       'everywhere',
-      'heavily|profusely',
+      'heavily|profusely|nonstop',
+      'non stop',
+      "won't quit",
+      'soaked|soaking through|=thru # towels|towel|rags|shirts|pads|bandages',
+      'through # towels|pads|bandages',
       'heavy|massive|uncontrolled',
       'deep cut|gash|wound',
       'cut off finger|toe',
@@ -641,6 +650,8 @@ export const CONCEPTS = {
       'empapado|empapada|empapando',
       'no se para',
       'cortada profunda',
+      'sangrando muchisimo|mucho|sin parar',
+      'sin parar',
     ],
   },
   vomitBlood: {
@@ -719,6 +730,14 @@ export const CONCEPTS = {
       'tonight is the night',
       'this is goodbye',
       'take|swallow them all at once',
+      'take|swallow all of them|my|the|those pills|meds|bottles|tablets',
+      'take|swallow all at once',
+      "goodbye im|i'm sorry",
+      'sorry for everything',
+      'left letters|notes|note|letter',
+      'suicide note|letter',
+      'texted|said|saying|sent goodbye',
+      'goodbye text|texts|message|messages',
     ],
     es: [
       'suicid*',
@@ -737,6 +756,16 @@ export const CONCEPTS = {
       'carta de despedida',
       'juntando pastillas',
       'tomarme todas las pastillas',
+      'se va|quiere|iba a matar',
+      'me voy a matar',
+      'ahorcar*|=colgarse|=colgarme',
+      'tirarse|tirarme de|del puente|edificio|techo',
+      'tomarse|tomarme todas',
+      'se quiere morir',
+      'no quiere seguir viviendo',
+      'perdon por todo',
+      'mensaje|mensajes de despedida',
+      'se despidio',
     ],
   },
   selfHarm: {
@@ -750,7 +779,13 @@ export const CONCEPTS = {
       'want|wanted|going|urge|urges|thinking|thoughts|tempted to cut|burn|hurt|harm myself|himself|herself',
       'cutting again',
     ],
-    es: ['cortarme|cortandome|cortarse|cortandose', 'lastimarme|lastimandome|hacerme dano', 'autolesion*'],
+    es: [
+      '=cortarme|=cortandome|=cortarse|=cortandose',
+      '=lastimarme|=lastimandome',
+      'hacerme dano',
+      'hacerse dano',
+      'autolesion*',
+    ],
   },
 
   // ---- ingestion and poisoning (Poison Control) ------------------------------------------------------
@@ -764,10 +799,17 @@ export const CONCEPTS = {
       'put in mouth',
       'took|taken|taking',
       'into the cabinet|purse|pill',
-      'found him|her with',
+      'found him|her|them with',
+      'found my|the baby|toddler|kid|son|daughter|child|boy|girl with',
       'mouth full of',
+      'bit|bite|bitten|bites into|open',
+      'in his|her|their mouth',
     ],
-    es: ['trago|tragado|tragar|trago|comio|comido|bebio|bebido|tomo|tomado|tome|mordio|chupo|ingirio|agarro'],
+    es: [
+      'trago|tragado|tragar|=comio|=comido|bebio|bebido|=tomo|=tomado|=tome|mordio|chupo|ingirio|agarro',
+      'se tomo|trago|bebio|=comio',
+      'en la boca',
+    ],
   },
   substance: {
     cue: true,
@@ -823,10 +865,10 @@ export const CONCEPTS = {
       'wrong pills|medicine|medication|meds|dose',
       "someone else's pills|medicine|meds",
       "wife's|husband's|mom's|dad's|grandma's|grandpa's pills|medicine|meds",
-      'whole|entire|full bottle|box|pack|sheet|handful',
+      'whole|entire|full bottle|box|pack|sheet|=handful',
       'bunch of',
       'all of my|his|her',
-      'handful|fistful',
+      '=handful|=fistful',
       'all my pills|meds',
       'all the pills',
     ],
@@ -849,8 +891,8 @@ export const CONCEPTS = {
       "=od'd",
       'too many|much pills|tablets|meds|medicine|of',
       'took too many|much',
-      'whole|entire|full bottle|box|pack|sheet|handful|packet',
-      'bunch|handful|fistful of',
+      'whole|entire|full bottle|box|pack|sheet|=handful|packet',
+      'bunch|=handful|=fistful of',
       'all of my|his|her|the pills|meds|medicine|tablets',
       'all my|his|her|the pills|meds|tablets',
       'whole|entire|all week|weeks|month of pills|meds|medicine|tablets',
@@ -887,7 +929,8 @@ export const CONCEPTS = {
     cue: true,
     en: [
       'underwater|drown|drowning|drowned',
-      'under water',
+      'went under water',
+      'was|found under water',
       'went under',
       'face down in',
       'pulled out of|from',
@@ -943,18 +986,54 @@ export const CONCEPTS = {
     ],
     es: ['generador|calentador|brasero|estufa|boiler|humo', 'carro prendido', 'olor a gas'],
   },
+  laceration: {
+    cue: true,
+    en: [
+      'sliced|slashed|gashed|gash|laceration|lacerated|stabbed|impaled|amputated|severed',
+      'cut my|his|her|their|off|open|deep',
+      'box cutter',
+      'chainsaw|machete|blade|razor',
+    ],
+    es: ['cortada|cortadura|herida|tajo|machetazo|motosierra|navajazo', 'se corto|me corte', 'se rebano'],
+  },
+  container: {
+    cue: false,
+    en: ['bottle|bottles|container|package|pack|jar|box|packet|blister|wrapper|sleeve'],
+    es: ['frasco|bote|botella|caja|paquete|empaque|envase'],
+  },
+  emptied: {
+    cue: false,
+    en: ['empty|emptied|missing|opened|open|gone', 'lid|cap off', 'half empty|gone', 'chewed open|up'],
+    es: ['vacio|vacia|abierto|abierta|faltan|mordido'],
+  },
+  householdChemical: {
+    cue: true,
+    en: [
+      'bleach|clorox|lysol|windex|drano|ammonia|lye|antifreeze|pesticide|insecticide|gasoline|kerosene|turpentine|solvent|chemical|chemicals|acid|chlorine|cleaner|cleaners|paint|glue',
+      'toilet|oven|drain|bowl cleaner',
+    ],
+    es: [
+      'cloro|blanqueador|amoniaco|quimico|quimicos|acido|gasolina|insecticida|veneno|limpiador|thinner|pintura',
+    ],
+  },
+  fumes: {
+    cue: true,
+    en: ['fumes|vapors|vapours|gas', '=breathed|=inhaled|=huffed|=huffing', '=breathed in', 'mixed|mixing'],
+    es: ['vapores|gases|humo', 'inhalo|respiro', 'mezcle|mezclo'],
+  },
   stockpile: {
     cue: true,
     en: [
       'stockpil*|hoard*|stash*',
       'saving|saved|collecting|collected|hiding|hid up',
       'been saving|collecting|hiding|stashing',
+      'saving|collecting|hoarding my|old|up|extra pills|bottles|meds|pill',
     ],
     es: ['juntando|guardando|escondiendo pastillas|medicinas', 'he juntado|guardado'],
   },
   poisonNamed: {
     cue: true,
-    en: ['poison|poisoned|poisoning', 'poison control'],
+    en: ['poison|poisoned|poisoning'],
     es: ['envenen*|intoxic*'],
   },
 
@@ -1013,6 +1092,8 @@ export const CONCEPTS = {
       'kidney|bladder|urine infection',
       'chemo|chemotherapy',
       'wound red|hot|oozing',
+      'incision|wound|stitches|staples|cut|site red|hot|oozing|spreading|pus',
+      'redness spreading',
       'red streak|streaks',
     ],
     es: [
@@ -1031,6 +1112,8 @@ export const CONCEPTS = {
       "can't stop shaking",
       'uncontrollable shaking',
       'chills',
+      "can't stop shivering|trembling",
+      'shivering|shivers',
     ],
     es: ['escalofrios', 'temblando de frio', 'no para de temblar'],
   },
@@ -1339,9 +1422,11 @@ export const CONCEPTS = {
   burn: {
     cue: true,
     en: [
-      'burn|burns|burned|burnt|scald|scalded|scalding|blister|blisters|blistering',
+      '=burn|=burns|=burned|=burnt|scald|scalded|scalding|blister|blisters|blistering',
       'boiling|hot water|oil|coffee|tea|grease|soup',
       'skin peeling|coming off',
+      'white|leathery|charred|waxy patches|skin|spots',
+      'grease|kitchen|house fire',
     ],
     es: [
       'quemadura|quemaduras|quemo|quemada|quemado|ampollas|ampolla',
@@ -1352,7 +1437,7 @@ export const CONCEPTS = {
   },
   largeArea: {
     cue: false,
-    en: ['large|big|huge|whole|entire|most of', 'all over'],
+    en: ['large|big|huge|whole|entire|massive', 'most of', 'all over'],
     es: ['grande|toda|todo|gran parte'],
   },
   electric: {
@@ -1613,8 +1698,8 @@ export const CONCEPTS = {
   },
   weapon: {
     cue: false,
-    en: ['gun|guns|knife|knives|weapon|pistol|rifle|bat'],
-    es: ['pistola|arma|cuchillo|navaja'],
+    en: ['gun|guns|knife|knives|weapon|pistol|rifle|shotgun|bat|machete|axe|hammer'],
+    es: ['pistola|arma|cuchillo|navaja|rifle|escopeta|machete|cuete'],
   },
   danger: {
     cue: false,
@@ -1654,6 +1739,7 @@ export const CONCEPTS = {
     cue: true,
     en: [
       'kill|killing|hurt|shoot|stab him|her|them|someone|somebody|people|everyone|my',
+      'kill|shoot|stab the neighbor|neighbour|neighbors|boss|teacher|cops|police|guy|man|woman|kids|family',
       'homicid*',
       'hurt others|people|someone',
       'voices telling me to',
@@ -1662,7 +1748,13 @@ export const CONCEPTS = {
       'going to hurt someone',
       '=wants to kill',
     ],
-    es: ['matar a alguien|el|ella|todos', 'hacerle dano a alguien', 'voces me dicen'],
+    es: [
+      'matar a alguien|el|ella|todos',
+      'hacerle dano a alguien',
+      'voces me dicen',
+      'va|iba|quiere|voy|vamos a matar|apunalar|balear|disparar a',
+      'matar a su|mi|sus|mis',
+    ],
   },
   agitation: {
     cue: true,
@@ -1675,8 +1767,15 @@ export const CONCEPTS = {
       'get rid of them',
       "hasn't|hasnt slept in",
       'stopped his|her meds|medication',
+      'off his|her|their meds|medication|medications|medicine',
+      'enraged|furious|raging|pacing',
     ],
-    es: ['violento|violenta|alucina*|psicosis|paranoico|demonios', 'fuera de control', 'escucha voces'],
+    es: [
+      'violento|violenta|alucina*|psicosis|paranoico|demonios|enojado|enojada|furioso|furiosa|rabia',
+      'fuera de control',
+      'escucha voces',
+      'dejo sus medicinas|pastillas',
+    ],
   },
 
   // ---- other ------------------------------------------------------------------------------------------------

@@ -216,6 +216,12 @@ export const EMERGENCY_PROTOCOLS: readonly Protocol<EmergencyCategory>[] = [
       },
       { id: 'child-poisoned', when: (f) => isChild(f) && f.has('poisonNamed') },
       { id: 'child-overdose', when: (f) => isChild(f) && f.has('overdoseStrong') },
+      // A child found with an opened or emptied medicine or chemical container: assume a swallow.
+      {
+        id: 'child-emptied-container',
+        when: (f) =>
+          isChild(f) && f.near('container', 'emptied', 14) && anyOf(f, ['substance', 'dangerousDrug']),
+      },
     ],
   },
   // America's Poison Centers: too much of a medicine, the wrong medicine, or a chemical swallowed.
@@ -229,6 +235,19 @@ export const EMERGENCY_PROTOCOLS: readonly Protocol<EmergencyCategory>[] = [
         when: (f) => f.has('overdose') && anyOf(f, ['dangerousDrug', 'genericMedicine']) && f.has('ingest'),
       },
       { id: 'chemical-swallowed', when: (f) => f.near('ingest', 'substance', 6) && f.has('overdose') },
+      // Ten or more tablets at once, or three of a drug dangerous in overdose (acetaminophen,
+      // opioids, calcium-channel and beta blockers...): America's Poison Centers guidance.
+      {
+        id: 'many-tablets',
+        when: (f) =>
+          f.has('ingest') &&
+          (atLeast(f.vitals.pillCount, 10) || (f.has('dangerousDrug') && atLeast(f.vitals.pillCount, 3))),
+      },
+      // Household chemicals breathed in (bleach with ammonia or acid makes chloramine or chlorine).
+      {
+        id: 'chemical-fumes',
+        when: (f) => f.near('householdChemical', 'fumes', 10),
+      },
     ],
   },
   // Poison Control and the American Academy of Ophthalmology: flush a chemical in the eye now.
@@ -326,7 +345,14 @@ export const EMERGENCY_PROTOCOLS: readonly Protocol<EmergencyCategory>[] = [
   // ACS "Stop the Bleed": bleeding that spurts, soaks through or will not stop.
   {
     category: 'severe-bleeding',
-    rules: [{ id: 'uncontrolled-bleeding', when: (f) => f.near('bleeding', 'bleedingSevere', 8) }],
+    rules: [
+      { id: 'uncontrolled-bleeding', when: (f) => f.near('bleeding', 'bleedingSevere', 8) },
+      { id: 'wound-bleeding-uncontrolled', when: (f) => f.near('laceration', 'bleedingSevere', 12) },
+      {
+        id: 'bleeding-on-anticoagulant-with-faintness',
+        when: (f) => f.has('bleeding') && f.has('anticoagulant') && f.has('faint'),
+      },
+    ],
   },
   // MedlinePlus "Gastrointestinal bleeding": vomiting blood, or black stools with faintness.
   {

@@ -4,6 +4,7 @@
  * rules over what is affirmed (protocols.ts). Deterministic, no I/O, before any model: the
  * emergency answer never waits on a store or a network call.
  */
+import { isEnglishWord } from '../../phi/english-words';
 import { type Assertion, AssertionContext } from './assertion';
 import { CONCEPT_IDS, CONCEPTS, type ConceptId } from './concepts';
 import { detectLanguage, type MessageLanguage } from './language';
@@ -126,9 +127,44 @@ function keyTerms(): string[] {
   return [...terms];
 }
 
+/** Single Spanish words of the lexicon: spelled right, so never corrected towards English terms. */
+const SPANISH_TERMS: ReadonlySet<string> = new Set(
+  CONCEPT_IDS.flatMap((id) =>
+    CONCEPTS[id].es.flatMap((phrase) => phrase.split(/[\s|]+/).map((word) => word.replace(/^=|\*$/g, ''))),
+  ),
+);
+
+/**
+ * Four-letter words a swapped pair of letters would turn into a term ("does" → "dose"). The
+ * dictionary is not asked for four-letter words: it also lists rare words ("pian", "haed") that
+ * are far more often typos of a symptom than meant.
+ */
+const COMMON_FOUR_LETTER: ReadonlySet<string> = new Set([
+  'does',
+  'form',
+  'fats',
+  'gaps',
+  'gust',
+  'tied',
+  'polo',
+  'pots',
+  'beta',
+  'colt',
+  'lisp',
+  'lien',
+  'frat',
+  'dost',
+]);
+
+/** Spelled right already: a Spanish word of the lexicon or an English dictionary word. */
+function isSpelledRight(word: string): boolean {
+  if (SPANISH_TERMS.has(word)) return true;
+  return word.length === 4 ? COMMON_FOUR_LETTER.has(word) : isEnglishWord(word);
+}
+
 export class RedFlagScreen {
   private readonly concepts = compileConcepts();
-  private readonly spelling = new SpellingTolerance(KEY_TERMS);
+  private readonly spelling = new SpellingTolerance(KEY_TERMS, isSpelledRight);
 
   screen(message: string): ScreenResult {
     const tokens = tokenize(message, this.spelling);
@@ -138,7 +174,9 @@ export class RedFlagScreen {
       for (const phrase of concept.phrases) {
         for (const match of findPhrase(phrase, tokens)) {
           raw.push({ concept, start: match.start, end: match.end, slots: match.slots });
-          for (const i of match.slots) conceptTokens.add(i);
+          // Only a phrase of several words owns its tokens ("not breathing", "stopped breathing");
+          // a lone site word such as "back" must not hide the trigger "back in March".
+          if (match.slots.length > 1) for (const i of match.slots) conceptTokens.add(i);
         }
       }
     }
@@ -234,6 +272,7 @@ function affirmedVitals(vitals: Vitals, context: AssertionContext): Vitals {
     diastolic: keep(vitals.diastolic),
     temperatureF: keep(vitals.temperatureF),
     heartRate: keep(vitals.heartRate),
+    pillCount: keep(vitals.pillCount),
     ageDays: vitals.ageDays,
     pregnancyWeeks: vitals.pregnancyWeeks,
   };

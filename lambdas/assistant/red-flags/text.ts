@@ -35,6 +35,12 @@ const WORD_CONTRACTIONS: Readonly<Record<string, string>> = {
   couldnt: "couldn't",
   im: "i'm",
   ive: "i've",
+  // Chat shorthand (w/ → "w" once the slash is a space).
+  w: 'with',
+  thru: 'through',
+  u: 'you',
+  ur: 'your',
+  pls: 'please',
 };
 
 /**
@@ -76,6 +82,13 @@ export const MISSPELLINGS: Readonly<Record<string, string>> = {
   fevre: 'fever',
   presure: 'pressure',
   preasure: 'pressure',
+  // Misspellings that are also rare dictionary words, so the dictionary guard would keep them.
+  dieing: 'dying',
+  overdoes: 'overdose',
+  vison: 'vision',
+  pian: 'pain',
+  haed: 'head',
+  weer: 'were',
 };
 
 /** Real words one edit away from a key term: never "corrected" into it. */
@@ -203,7 +216,14 @@ export class SpellingTolerance {
   private readonly byInitial = new Map<string, string[]>();
   private readonly cache = new Map<string, string>();
 
-  constructor(terms: Iterable<string>) {
+  /**
+   * `terms`: the words to correct towards. `isWord`: words that are never corrected because they
+   * are spelled right already (a dictionary word, a Spanish word of the lexicon).
+   */
+  constructor(
+    terms: Iterable<string>,
+    private readonly isWord: (word: string) => boolean = () => false,
+  ) {
     this.vocabulary = new Set(terms);
     for (const term of this.vocabulary) {
       const initial = term[0] ?? '';
@@ -241,8 +261,14 @@ export class SpellingTolerance {
         bestDistance = distance;
       }
     }
-    if (this.cache.size < 5_000) this.cache.set(token, best);
+    // Asked only when a correction is on the table, so most tokens never reach the dictionary.
+    if (best !== token && this.isWord(token)) best = token;
+    this.remember(token, best);
     return best;
+  }
+
+  private remember(token: string, corrected: string): void {
+    if (this.cache.size < 5_000) this.cache.set(token, corrected);
   }
 }
 

@@ -16,6 +16,11 @@ export interface Token {
   readonly value?: number;
   readonly sentence: number;
   readonly clause: number;
+  /**
+   * Clause counter that only strong breaks advance (a comma, "but", "because"...), not an "and"
+   * before a new subject: a hypothetical reaches across "if I got stung and my throat swelled".
+   */
+  readonly segment: number;
   /** Position in the message's token list. */
   readonly index: number;
 }
@@ -122,13 +127,13 @@ export function tokenize(raw: string, spelling: SpellingTolerance): Token[] {
     }
     if (words.length === 0) continue;
     let clause = 0;
+    let segment = 0;
     words.forEach((word, i) => {
       const next = words[i + 1];
-      if (
-        CLAUSE_BREAKERS.has(word) ||
-        ((word === 'and' || word === 'y') && next !== undefined && NEW_SUBJECT.has(next))
-      )
+      if (CLAUSE_BREAKERS.has(word)) {
         clause++;
+        segment++;
+      } else if ((word === 'and' || word === 'y') && next !== undefined && NEW_SUBJECT.has(next)) clause++;
       const numeric = /^\d+(?:\.\d+)?$/.test(word) ? Number(word) : undefined;
       tokens.push({
         word,
@@ -137,6 +142,7 @@ export function tokenize(raw: string, spelling: SpellingTolerance): Token[] {
         ...(numeric !== undefined ? { value: numeric } : {}),
         sentence,
         clause,
+        segment,
         index: tokens.length,
       });
     });

@@ -21,6 +21,8 @@ export interface Vitals {
   /** °F. */
   readonly temperatureF: readonly Reading[];
   readonly heartRate: readonly Reading[];
+  /** Counts of tablets named in the message ("20 pastillas", "took like 30 of my pills"). */
+  readonly pillCount: readonly Reading[];
   /** Ages of a child or baby, in days. */
   readonly ageDays: readonly Reading[];
   readonly pregnancyWeeks: readonly Reading[];
@@ -112,6 +114,45 @@ const DAY_UNITS = new Set(['day', 'days', 'dia', 'dias']);
 const WEEK_UNITS = new Set(['week', 'weeks', 'wk', 'wks', 'semana', 'semanas']);
 const MONTH_UNITS = new Set(['month', 'months', 'mo', 'mos', 'mth', 'mes', 'meses']);
 const YEAR_UNITS = new Set(['year', 'years', 'yr', 'yrs', 'yo', 'ano', 'anos', 'anito', 'anitos']);
+const TABLET_WORDS = new Set([
+  'pill',
+  'pills',
+  'tablet',
+  'tablets',
+  'tabs',
+  'capsules',
+  'caps',
+  'gummies',
+  'pastillas',
+  'pastilla',
+  'tabletas',
+  'pildoras',
+  'capsulas',
+  'tylenol',
+  'advil',
+  'ibuprofen',
+  'benadryl',
+  'aspirin',
+  'aspirinas',
+]);
+/** "2 months of cough", "3 months ago": a duration, not an age. */
+const DURATION_FOLLOWERS = new Set(['of', 'ago', 'now', 'since', 'later', 'and', 'in', 'de', 'hace']);
+const POSSESSIVES = new Set(['my', 'our', 'his', 'her', 'their', 'mi', 'su', 'nuestro', 'nuestra']);
+const CHILD_WORDS = new Set([
+  'boy',
+  'girl',
+  'son',
+  'daughter',
+  'kid',
+  'child',
+  'infant',
+  'toddler',
+  'twins',
+  'hijo',
+  'hija',
+  'nino',
+  'nina',
+]);
 const PREGNANCY_WORDS = new Set([
   'pregnant',
   'along',
@@ -166,6 +207,7 @@ export function readVitals(tokens: readonly Token[]): Vitals {
   const diastolic: Reading[] = [];
   const temperatureF: Reading[] = [];
   const heartRate: Reading[] = [];
+  const pillCount: Reading[] = [];
   const ageDays: Reading[] = [];
   const pregnancyWeeks: Reading[] = [];
 
@@ -251,13 +293,30 @@ export function readVitals(tokens: readonly Token[]): Vitals {
           tokens[index - 1]?.word === 'de' ||
           afterNext === 'baby' ||
           afterNext === 'bebe' ||
-          tokens[index - 1]?.word === 'only'
+          tokens[index - 1]?.word === 'only' ||
+          // "my 18 mo got into...", "our 4 month", or an age opening the message: "4 mo vomiting".
+          POSSESSIVES.has(tokens[index - 1]?.word ?? '') ||
+          CHILD_WORDS.has(afterNext ?? '') ||
+          next === 'yo' ||
+          (index === 0 && MONTH_UNITS.has(next) && !DURATION_FOLLOWERS.has(afterNext ?? ''))
         )
           ageDays.push({ value: amount * unitDays, index });
+      }
+    }
+    // A count of tablets: the number, then a tablet word within two words ("20 extra strength
+    // tylenol", "30 of my pills", "como 20 pastillas").
+    if (amount !== undefined && amount >= 1 && amount <= 1000 && !/[.]/.test(token.word)) {
+      for (let ahead = index + 1; ahead <= index + 4 && ahead < tokens.length; ahead++) {
+        const word = tokens[ahead]?.word ?? '';
+        if (TABLET_WORDS.has(word)) {
+          pillCount.push({ value: amount, index });
+          break;
+        }
+        if (tokens[ahead]?.value !== undefined || word === ',') break;
       }
     }
     if (token.word === 'newborn' || (token.word === 'recien' && next?.startsWith('nacid')))
       ageDays.push({ value: 14, index });
   });
-  return { glucose, spo2, systolic, diastolic, temperatureF, heartRate, ageDays, pregnancyWeeks };
+  return { glucose, spo2, systolic, diastolic, temperatureF, heartRate, pillCount, ageDays, pregnancyWeeks };
 }
