@@ -13,12 +13,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { type TriageOutcome, triageMessage } from '../lambdas/assistant/triage';
+import { triageLayersFromEnvironment } from '../lambdas/assistant/second-opinion/composition';
+import { type TriageOutcome, TriageService, triageMessage } from '../lambdas/assistant/triage';
 
-const USAGE = `usage: npm run triage:eval -- [--set dev|holdout|<file.json>] [--half tune|check|all] [--misses] [--json]
+const USAGE = `usage: npm run triage:eval -- [--set dev|holdout|<file.json>] [--half tune|check|all] [--layers local|screen] [--misses] [--json]
 
   --set     message set: dev (default), holdout, or a JSON file of the same shape
   --half    for the dev set: check (default, the reported half), tune, or all
+  --layers  local (default): the screen with the local layers, as npm start runs it;
+            screen: the red-flag screen alone
   --misses  list the ids (and, for the tune half only, the texts) of every wrong answer
   --json    print the figures as JSON instead of a table
 The last line is: recall=... false_emergency=... right_number=...`;
@@ -58,7 +61,7 @@ export function wilson(hits: number, total: number): Rate {
   return { hits, total, rate: p, low: Math.max(0, centre - margin), high: Math.min(1, centre + margin) };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let args: ReturnType<typeof parse>;
   try {
     args = parse();
@@ -95,12 +98,29 @@ function main(): void {
   if (half === 'tune') items = items.slice(0, middle);
   if (half === 'check') items = items.slice(middle);
 
-  const results = items.map((item) => ({ item, outcome: triageMessage(item.text) }));
+  const layers = args.values.layers ?? 'local';
+  if (layers !== 'local' && layers !== 'screen') {
+    process.stderr.write(`--layers must be local or screen\n${USAGE}\n`);
+    process.exit(2);
+  }
+  // Local layers: what the local portal composes (no AWS variables): the local risk model.
+  const service = new TriageService(triageLayersFromEnvironment({}));
+  const results: Result[] = [];
+  for (const item of items)
+    results.push({
+      item,
+      outcome: layers === 'screen' ? triageMessage(item.text) : await service.triage(item.text, item.text),
+    });
   const figures = score(results);
   if (args.values.json) {
     process.stdout.write(`${JSON.stringify({ set, half, size: items.length, ...figures }, null, 2)}\n`);
   } else {
-    printTable(set, half, items.length, figures);
+    printTable(
+      `${set}, ${layers === 'local' ? 'screen + local layers' : 'screen alone'}`,
+      half,
+      items.length,
+      figures,
+    );
     if (args.values.misses) printMisses(results, half === 'tune' || set !== 'dev');
   }
   const f3 = (r: Rate): string => r.rate.toFixed(3);
@@ -114,6 +134,7 @@ function parse() {
     options: {
       set: { type: 'string' },
       half: { type: 'string' },
+      layers: { type: 'string' },
       misses: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -190,4 +211,4 @@ function printMisses(results: readonly Result[], showText: boolean): void {
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();

@@ -463,6 +463,24 @@ describe('general forms: classes of phrasing, each with its own synthetic exampl
     ['my daughter has sickle cell and has got a fever of 102 with chest pain', 'sickle-cell-crisis'],
     // A relative's event reported in the past tense, with "now" in the sentence.
     ['my husband had a seizure and now he is shaking again and not answering', 'seizure'],
+    // A household chemical swallowed, any amount.
+    ['my uncle took a swig of paint thinner from a water bottle by mistake', 'poisoning'],
+    // A state learned in the past still holds: pregnant after a positive test.
+    [
+      'positive test two weeks ago, now bad cramping on the left side and i feel like passing out',
+      'ectopic-pregnancy',
+    ],
+    // Spanish reflexive verbs after "y" start a new clause: "sin casco" does not negate the fall.
+    [
+      'se cayo de la escalera sin casco y se pego en la cabeza, ahora vomita y esta confundido',
+      'head-injury',
+    ],
+    // Spanish present-tense self-harm.
+    ['mi sobrina se esta cortando y dice que se quiere matar', 'suicide-self-harm'],
+    // A plan and its means, without the word suicide.
+    ['no reason to keep living since the divorce, i loaded my pistol tonight', 'suicide-self-harm'],
+    // A dialysis access or graft bleeding out of control.
+    ['his dialysis graft is spurting blood and it will not clot', 'severe-bleeding'],
   ] as const)('"%s" → %s', (text, category) => {
     expect(screen.screen(text).emergencyCategories).toContain(category);
   });
@@ -487,6 +505,20 @@ describe('general forms: classes of phrasing, each with its own synthetic exampl
     'i had a mini stroke back in april and was discharged, need the follow up booked',
     // A "does" that is not a "dose".
     'what does it mean when my heart rate is 62 at rest',
+    // Cross-language stems: Spanish "aire" is not English "air", "herida" is not "her".
+    'tengo gripe pero no me falta el aire y no tengo fiebre',
+    // A usual, known pattern in the same sentence.
+    'my asthma is same as usual, peak flow at my baseline, just need the inhaler refilled',
+    'tengo anemia falciforme, los dolores leves de siempre, como siempre, sin fiebre',
+    // A measured normal temperature outranks "felt warm".
+    'my 3 week old felt warm so i checked, rectal temp 98.9, feeding fine',
+    // Idioms: driving someone up the wall, off a cliff.
+    'the twins are driving me up the wall, any parenting class at the clinic?',
+    // Administrative frames around a past event.
+    'please fill out the disability form for my stroke last year',
+    'why was i billed twice for the ambulance ride when my son had a seizure',
+    // Results read as negative.
+    'urine ketones negative, sugar 140 after lunch, all good?',
   ])('"%s" is not an emergency', (text) => {
     expect(screen.screen(text).disposition).not.toBe('emergency');
   });

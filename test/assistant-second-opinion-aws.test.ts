@@ -33,6 +33,10 @@ import {
   MAX_TEXT_BYTES,
   truncateUtf8,
 } from '../lambdas/assistant/second-opinion/comprehend-medical';
+import {
+  LocalAndBedrockRiskClassifier,
+  LocalRiskClassifier,
+} from '../lambdas/assistant/second-opinion/local-risk';
 import { PassthroughTranslator } from '../lambdas/assistant/second-opinion/local-translator';
 
 const MODEL_ID = 'amazon.nova-pro-v1:0';
@@ -478,10 +482,10 @@ describe('PassthroughTranslator', () => {
 describe('triageLayersFromEnvironment', () => {
   const guardrail = { WELLGATE_GUARDRAIL_ID: GUARDRAIL_ID, WELLGATE_GUARDRAIL_VERSION: GUARDRAIL_VERSION };
 
-  it('chooses no AWS layer and the passthrough translator by default', () => {
+  it('chooses no AWS layer, the local risk model and the passthrough translator by default', () => {
     const layers = triageLayersFromEnvironment({});
     expect(layers.entities).toBeUndefined();
-    expect(layers.risk).toBeUndefined();
+    expect(layers.risk).toBeInstanceOf(LocalRiskClassifier);
     expect(layers.translator).toBeInstanceOf(PassthroughTranslator);
   });
 
@@ -493,7 +497,7 @@ describe('triageLayersFromEnvironment', () => {
     expect(layers.entities).toBeInstanceOf(ComprehendMedicalEntityDetector);
     expect(layers.entities?.name).toBe('comprehend-medical');
     expect(layers.translator).toBeInstanceOf(AmazonTranslator);
-    expect(layers.risk).toBeUndefined();
+    expect(layers.risk?.name).toBe('local-risk');
   });
 
   it('"disabled" (or empty) keeps the layer off', () => {
@@ -521,7 +525,7 @@ describe('triageLayersFromEnvironment', () => {
       { WELLGATE_BEDROCK_MODEL_ID: MODEL_ID, ...guardrail },
       { bedrock: new BedrockRuntimeClient(sdk) },
     );
-    expect(layers.risk).toBeInstanceOf(BedrockRiskClassifier);
+    expect(layers.risk).toBeInstanceOf(LocalAndBedrockRiskClassifier);
     bedrock.on(ConverseCommand).resolves(converseReply('{"risk":"none"}'));
     await layers.risk?.classify('hi', 'en', live());
     expect(bedrock).toHaveReceivedCommandWith(ConverseCommand, {

@@ -18,7 +18,7 @@ import type { Token } from './tokens';
 export type AssertionKind = 'negated' | 'historical' | 'hypothetical' | 'idiomatic' | 'administrative';
 
 export interface TriggerSpec {
-  readonly kind: AssertionKind | 'current' | 'pseudo' | 'other-person' | 'other-adult' | 'past';
+  readonly kind: AssertionKind | 'current' | 'pseudo' | 'other-person' | 'other-adult' | 'past' | 'chronic';
   /** For 'administrative': the trigger stands right after ('backward') or just before the mention. */
   readonly direction: 'forward' | 'backward' | 'clause';
   readonly en: readonly string[];
@@ -100,10 +100,12 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'resolved|subsided|stopped|disappeared|cleared',
       'has|have stopped|passed|cleared',
       'is|was over',
+      'goes|go away when|with|after',
       'fine|ok|okay|better|normal now',
       'all better',
       'went down',
       'came back normal|negative',
+      '=negative',
       'was negative',
       'ruled out',
       'went back to normal',
@@ -137,7 +139,17 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'they said it was',
       'told it was',
       'told me it was',
-      'last year|month|summer|winter|spring|fall|christmas',
+      'last year|month|week|summer|winter|spring|fall|christmas|monday|tuesday|tues|wednesday|thursday|thurs|friday|saturday|sunday',
+      '# decades ago',
+      'decades|ages ago',
+      'since then|that|accident|surgery',
+      'er|hospital|ambulance visit|stay|bill|ride|trip',
+      'records|record|copy from|of',
+      'admission|hospitalization|discharge summary',
+      'follow up|followup after',
+      'in college|school|high|twenties|teens',
+      'in january|february|march|april|june|july|august|september|october|november|december',
+      'that was # years|months ago',
       'when i|he|she|they|we was|were',
       'since i|he|she|they|we was|were',
       'since childhood|birth',
@@ -161,6 +173,14 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'hace # anos|meses',
       'hace anos|tiempo|meses',
       'el ano pasado',
+      'la semana pasada',
+      'el mes pasado',
+      'lo|la llevamos a emergencias|hospital|urgencias',
+      'murieron de',
+      'se murio|murieron',
+      'estuve|estuvo|estuvieron hospitalizado|hospitalizada|internado|internada',
+      'en enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre',
+      'carta|constancia para',
       'cuando era nino|nina|joven',
       'antecedentes',
       'historial',
@@ -175,6 +195,21 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'cuando tenia # anos',
       'cuando era|eran chiquito|chiquita|pequeno|pequena',
     ],
+  },
+  {
+    // A known, unchanged pattern: the whole sentence describes the usual state, not a new event.
+    kind: 'chronic',
+    direction: 'clause',
+    en: [
+      'same as usual|always|ever|before',
+      'same as the last|past',
+      'as usual',
+      'my|his|her baseline',
+      'usual for me|him|her',
+      'like always',
+      'doctor|dr|cardiologist|neurologist|hematology|specialist knows|aware',
+    ],
+    es: ['como siempre', 'lo de siempre', 'de costumbre', 'lo normal para mi'],
   },
   {
     // A relative's past event is family history (ConText's experiencer and temporality together).
@@ -232,7 +267,14 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'cpr class',
       'safety plan',
       'can you explain',
-      '=hypothetically|=theoretically|=hypothetical',
+      '=hypothetically|=theoretically|=hypothetical|=suppose|=supposing',
+      "let's say",
+      'say my|your|a|someone',
+      'at what temp|temperature|point|age|number',
+      'want to know ahead',
+      'just want to know',
+      'should i bring|take him|her|them|my',
+      'needs|need an|his|her epipen|epi|inhaler at|for school|daycare|camp',
       'is it true',
       'can|could you|u|someone|people|anyone get',
       'what causes',
@@ -301,10 +343,21 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'dead tired',
       'stressed|freaking out',
       'drives me crazy',
+      'pushing|driving|push|drive me off a cliff',
+      'pushing|driving|push|drive me up the wall',
+      'pushing|driving|push|drive me crazy|nuts|insane|bonkers',
+      'exploding with',
+      'going to explode with|from',
       'fell asleep',
       'fall asleep',
     ],
-    es: ['me muero de ganas|risa|hambre|sueno', 'me mata de', 'me va a matar si'],
+    es: [
+      'me muero de ganas|risa|hambre|sueno',
+      'me mata de',
+      'me va a matar si',
+      'casi me da|dio un infarto|ataque|derrame|patatus|soponcio',
+      'me va a dar un infarto|ataque|derrame',
+    ],
   },
   {
     // "seizure medication", "stroke clinic", "refill for my heart pills": a request about care,
@@ -323,6 +376,8 @@ export const TRIGGERS: readonly TriggerSpec[] = [
     en: [
       'refill|refills|prescription|appointment|appt|referral|paperwork|form|records|bill|insurance for|of|about|regarding|re',
       'follow up for|on|about',
+      'filled out for',
+      'form|forms|paperwork|letter|note for|about',
       'schedule a|my',
     ],
     es: ['receta|cita|referencia para|de'],
@@ -343,6 +398,7 @@ export const TRIGGERS: readonly TriggerSpec[] = [
     en: [
       'my|our|his|her mom|mother|dad|father|husband|wife|partner|boyfriend|girlfriend|grandma|grandpa|grandmother|grandfather|brother|sister|friend|roommate|neighbor',
       'grandparents|grandparent|parents|aunt|uncle|cousin|relatives|relative|family|siblings',
+      '=grandma|=grandpa|=grandmother|=grandfather|=nana|=granny|=brother|=sister|=mom|=dad|=mother|=father|=uncle|=aunt',
     ],
     es: ['mi mama|papa|esposo|esposa|abuela|abuelo|hermano|hermana|amigo|amiga|tio|tia|primo|prima'],
   },
@@ -464,6 +520,7 @@ export class AssertionContext {
       negated: has('negated'),
       historical:
         (has('historical') ||
+          this.hits.some((hit) => hit.kind === 'chronic' && hit.sentence === first.sentence) ||
           (adultRelative &&
             !currentInSentence &&
             this.hits.some((hit) => hit.kind === 'past' && inClause(hit) && hit.end < start))) &&

@@ -17,7 +17,7 @@ export interface ConceptSpec {
 }
 
 const PAIN_EN =
-  'pain|pains|painful|hurt|hurts|hurting|ache|aches|aching|sore|discomfort|pressure|tight|tightness|heavy|heaviness|squeez*|crush*|burning|stabbing|sharp|throbbing|agony|killing';
+  'pain|pains|painful|hurt|hurts|hurting|ache|aches|aching|sore|discomfort|pressure|tight|tightness|heavy|heaviness|squeez*|crush*|burning|stabbing|sharp|throbbing|agony|killing|cramp|cramps|cramping';
 const PAIN_ES =
   'dolor|dolores|duele|duelen|doliendo|molestia|molestias|presion|apretado|apretada|opresion|ardor|punzada|punzadas|pesadez|ardiendo';
 
@@ -61,7 +61,7 @@ export const CONCEPTS = {
   },
   testicle: {
     cue: true,
-    en: ['testicle*|testes|scrotum|balls|nuts|=nut|privates'],
+    en: ['testicle*|=testes|scrotum|balls|nuts|=nut|privates'],
     es: ['testiculo*|huevos|escroto|bolas'],
   },
   groin: {
@@ -256,6 +256,7 @@ export const CONCEPTS = {
       'high pitched noise when breathing',
       'inhaler|nebulizer|albuterol not helping|working',
       'inhaler|nebulizer|albuterol|puffer did|does nothing',
+      '^high pitched',
       'stop every # words',
       'only say|get out # words',
       'breathing through a straw',
@@ -273,6 +274,9 @@ export const CONCEPTS = {
       'boqueando',
       'no puede hablar',
       'inhalador no ayuda|funciona|sirve',
+      'no puedo|puede ni decir|hablar una frase',
+      'frase completa',
+      'pecho cerrado',
       'se le hunden las costillas',
     ],
   },
@@ -303,6 +307,7 @@ export const CONCEPTS = {
     ],
     es: [
       'desmay*|mareo|mareos|mareada|mareado|aturdido|aturdida',
+      'se privo|privada|privado',
       'perdio el conocimiento',
       'me voy a desmayar',
     ],
@@ -328,6 +333,7 @@ export const CONCEPTS = {
     es: [
       'inconsciente',
       'no responde',
+      'casi no responde',
       'no despierta',
       'no reacciona',
       'se desplomo',
@@ -349,7 +355,8 @@ export const CONCEPTS = {
       'talking nonsense|gibberish|funny',
       'out of it',
       "can't think straight",
-      'not himself|herself',
+      '^not himself|herself|themself',
+      'not acting like himself|herself',
       'not acting right',
       "isn't making sense",
     ],
@@ -376,6 +383,7 @@ export const CONCEPTS = {
     ],
     es: [
       'muy dormido|dormida|somnoliento|somnolienta',
+      'se esta quedando dormido|dormida',
       'decaido|decaida|aguado|aguada|flojo|floja',
       'no se despierta bien',
       'dificil de despertar',
@@ -448,6 +456,7 @@ export const CONCEPTS = {
     ],
     es: [
       'arrastra las palabras',
+      'habla arrastrado|arrastrada|enredado',
       'habla raro|chistoso|mocho|trabado',
       'no puede hablar',
       'no le salen las palabras',
@@ -611,14 +620,24 @@ export const CONCEPTS = {
       'swallowed wrong',
       'went down the wrong way',
     ],
-    es: ['atragant*|ahogandose con', 'se le atoro', 'atorado|atorada', 'trabado en la garganta'],
+    es: [
+      'atragant*|ahogandose con',
+      'se le atoro',
+      'atorado|atorada',
+      'trabado en la garganta',
+      'moneda|pila en la boca|garganta',
+    ],
   },
 
   // ---- bleeding -----------------------------------------------------------------------------------
   bleeding: {
     cue: true,
-    en: ['bleed|bleeding|bled|blood|bloody|hemorrhag*|nosebleed|nosebleeds', 'nose bleed|bleeding'],
-    es: ['sangr*|hemorragia'],
+    en: [
+      'bleed|bleeding|bled|blood|bloody|hemorrhag*|nosebleed|nosebleeds',
+      'nose bleed|bleeding',
+      'passing|big|huge|large clots',
+    ],
+    es: ['sangr*|hemorragia|coagulos|cuajos'],
   },
   bleedingSevere: {
     cue: true,
@@ -633,6 +652,8 @@ export const CONCEPTS = {
       'pool of blood',
       'everywhere',
       'heavily|profusely|nonstop',
+      "won't|doesn't|not clot|clotting",
+      'empapo|empapa una toalla|toallas|toallita|toallitas',
       'non stop',
       "won't quit",
       'soaked|soaking through|=thru # towels|towel|rags|shirts|pads|bandages',
@@ -710,6 +731,15 @@ export const CONCEPTS = {
       'wish i could die|disappear',
       'no reason to live',
       'no reason to go on',
+      'no reason|point to|in keep going|living',
+      'no reason|point to continue|live',
+      'drive|driving|drove off the|a overpass|bridge|cliff',
+      "can't|cannot stop myself",
+      "don't think i can stop myself",
+      'figured out where|how',
+      'planning|plan|going|gonna|want|ready|decided to end it|things|everything',
+      'wrote|written|writing letters|notes|goodbyes to everyone|everybody|family|kids',
+      'loaded|cleaned|cleaning my|the|his|her gun|revolver|pistol|rifle|shotgun|handgun',
       'no point living',
       'no point in living',
       'no point going on',
@@ -741,7 +771,11 @@ export const CONCEPTS = {
     ],
     es: [
       'suicid*',
-      '=matarme|=matarse|=suicidarme',
+      '=suicidarme|=suicidarse',
+      'quiero|voy|quiere|pienso|pensando|pensado matarme|matarse',
+      'usarla|usarlo en mi',
+      'pegarme un tiro|balazo',
+      '=dispararme',
       'quitarme la vida',
       'quitarse la vida',
       'no quiero vivir',
@@ -757,10 +791,13 @@ export const CONCEPTS = {
       'juntando pastillas',
       'tomarme todas las pastillas',
       'se va|quiere|iba a matar',
+      'se quiere|queria|va matar',
+      'se esta cortando|lastimando',
+      'ya sabe como lo va a hacer',
       'me voy a matar',
       'ahorcar*|=colgarse|=colgarme',
       'tirarse|tirarme de|del puente|edificio|techo',
-      'tomarse|tomarme todas',
+      '=tomarse|=tomarme =todas',
       'se quiere morir',
       'no quiere seguir viviendo',
       'perdon por todo',
@@ -858,7 +895,8 @@ export const CONCEPTS = {
       'too many|much',
       'double|triple dose',
       'extra dose|doses',
-      '=twice',
+      'took|taken|gave|given|take it twice',
+      'twice the dose',
       'two doses',
       'by mistake|accident',
       'accidentally|mistakenly',
@@ -992,7 +1030,8 @@ export const CONCEPTS = {
       'sliced|slashed|gashed|gash|laceration|lacerated|stabbed|impaled|amputated|severed',
       'cut my|his|her|their|off|open|deep',
       'box cutter',
-      'chainsaw|machete|blade|razor',
+      'chainsaw|machete|blade|razor|fistula|graft',
+      'access site',
     ],
     es: ['cortada|cortadura|herida|tajo|machetazo|motosierra|navajazo', 'se corto|me corte', 'se rebano'],
   },
@@ -1287,13 +1326,16 @@ export const CONCEPTS = {
     en: [
       'pregnant|pregnancy|trimester|expecting|prego|preggers',
       'weeks along',
-      'positive pregnancy test',
+      'positive pregnancy|home|preg test',
+      '^positive test',
       'missed|late period',
       'weeks pregnant',
       'due date',
     ],
     es: [
       'embarazada|embarazo|embarazadas|encinta',
+      'prueba salio positiva',
+      'semanas de retraso',
       'semanas de embarazo',
       'prueba de embarazo positiva',
       'no me ha bajado',
@@ -1430,6 +1472,10 @@ export const CONCEPTS = {
     ],
     es: [
       'quemadura|quemaduras|quemo|quemada|quemado|ampollas|ampolla',
+      'me queme|quemo',
+      'se quemo',
+      'piel blanca|negra',
+      'se ve blanca|negra',
       'agua hirviendo|caliente',
       'aceite caliente',
       'se le cayo el cafe|agua',
@@ -1535,6 +1581,9 @@ export const CONCEPTS = {
       'incontinent|incontinence',
       "can't hold my pee|urine|bladder",
       "can't feel when i pee|go",
+      "can't tell|feel when i need to pee|go",
+      "haven't|hasn't peed|urinated since",
+      "haven't|hasn't been able to pee|urinate",
       'leaking urine|pee',
     ],
     es: [
@@ -1698,7 +1747,7 @@ export const CONCEPTS = {
   },
   weapon: {
     cue: false,
-    en: ['gun|guns|knife|knives|weapon|pistol|rifle|shotgun|bat|machete|axe|hammer'],
+    en: ['gun|guns|knife|knives|weapon|pistol|rifle|shotgun|revolver|handgun|bat|machete|axe|hammer'],
     es: ['pistola|arma|cuchillo|navaja|rifle|escopeta|machete|cuete'],
   },
   danger: {

@@ -17,7 +17,7 @@ function ngramDetector(): Detector {
 /** ISO 639-1 code, or 'und' when nothing can be told. */
 export type MessageLanguage = string;
 
-const SPANISH = new Set([
+export const SPANISH_FUNCTION_WORDS: ReadonlySet<string> = new Set([
   'el',
   'la',
   'los',
@@ -140,7 +140,7 @@ export function detectLanguage(message: string, tokens: readonly Token[]): Messa
   let spanish = 0;
   let english = 0;
   for (const token of tokens) {
-    if (SPANISH.has(token.word)) spanish++;
+    if (SPANISH_FUNCTION_WORDS.has(token.word)) spanish++;
     if (ENGLISH.has(token.word)) english++;
   }
   if (spanish > english && spanish >= 1) return 'es';

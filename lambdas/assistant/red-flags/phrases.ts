@@ -6,6 +6,7 @@
  *   =word   the exact normalized word (for short words whose stems collide: "=od", "=lo")
  *   #       any number
  *   #year   a number that reads as a year (1950-2035)
+ * A phrase written "^a b" needs its words adjacent (no gap).
  * Consecutive slots may be separated by up to `gap` other words of the same sentence (never a
  * comma), so "lips turning blue" and "lips are blue" are one phrase "lips blue".
  */
@@ -70,7 +71,9 @@ const FILLERS: ReadonlySet<string> = new Set([
 
 export function compilePhrase(source: string, language: Language, gap = DEFAULT_GAP): CompiledPhrase {
   const stem = language === 'en' ? stemEnglish : stemSpanish;
-  const slots = foldAccents(source.toLowerCase())
+  // "^" before a phrase: its words must be adjacent ("^not herself" is not "not ... hurting herself").
+  const adjacent = source.startsWith('^');
+  const slots = foldAccents((adjacent ? source.slice(1) : source).toLowerCase())
     .trim()
     .split(/\s+/)
     .map((slot) =>
@@ -82,10 +85,11 @@ export function compilePhrase(source: string, language: Language, gap = DEFAULT_
         return { kind: 'stem', stem: stem(alternative) };
       }),
     );
-  return { source, language, slots, gap };
+  return { source, language, slots, gap: adjacent ? 0 : gap };
 }
 
 function slotMatches(slot: readonly SlotMatcher[], token: Token, language: Language): boolean {
+  if (token.only !== undefined && token.only !== language) return false;
   for (const matcher of slot) {
     switch (matcher.kind) {
       case 'number':

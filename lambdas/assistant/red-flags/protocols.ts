@@ -113,7 +113,9 @@ const CARDIAC_ASSOCIATED: readonly ConceptId[] = [
 ];
 const isChild = (f: Findings): boolean => f.has('child') || (f.ageDays !== undefined && f.ageDays < 13 * 365);
 const isInfant = (f: Findings, days: number): boolean => f.ageDays !== undefined && f.ageDays < days;
-const feverish = (f: Findings): boolean => f.has('fever') || atLeast(f.vitals.temperatureF, 100.4);
+// A measured temperature outranks "felt warm": readings all under 100.4 °F are not a fever.
+const feverish = (f: Findings): boolean =>
+  f.vitals.temperatureF.length > 0 ? atLeast(f.vitals.temperatureF, 100.4) : f.has('fever');
 const pregnant = (f: Findings): boolean => f.has('pregnant') || f.pregnancyWeeks !== undefined;
 const altered = (f: Findings): boolean => anyOf(f, ['confusion', 'unresponsive', 'drowsy', 'seizure']);
 
@@ -235,6 +237,8 @@ export const EMERGENCY_PROTOCOLS: readonly Protocol<EmergencyCategory>[] = [
         when: (f) => f.has('overdose') && anyOf(f, ['dangerousDrug', 'genericMedicine']) && f.has('ingest'),
       },
       { id: 'chemical-swallowed', when: (f) => f.near('ingest', 'substance', 6) && f.has('overdose') },
+      // Any household chemical swallowed is a Poison Control call, whatever the amount.
+      { id: 'household-chemical-swallowed', when: (f) => f.near('ingest', 'householdChemical', 8) },
       // Ten or more tablets at once, or three of a drug dangerous in overdose (acetaminophen,
       // opioids, calcium-channel and beta blockers...): America's Poison Centers guidance.
       {
@@ -315,8 +319,7 @@ export const EMERGENCY_PROTOCOLS: readonly Protocol<EmergencyCategory>[] = [
       {
         id: 'epinephrine-with-reaction',
         when: (f) =>
-          f.has('epipen') &&
-          anyOf(f, ['allergen', 'hives', 'dyspnea', 'severeDyspnea', 'throatClosing', 'swelling']),
+          f.has('epipen') && anyOf(f, ['hives', 'dyspnea', 'severeDyspnea', 'throatClosing', 'swelling']),
       },
       {
         id: 'tongue-or-throat-swelling',
@@ -347,7 +350,7 @@ export const EMERGENCY_PROTOCOLS: readonly Protocol<EmergencyCategory>[] = [
     category: 'severe-bleeding',
     rules: [
       { id: 'uncontrolled-bleeding', when: (f) => f.near('bleeding', 'bleedingSevere', 8) },
-      { id: 'wound-bleeding-uncontrolled', when: (f) => f.near('laceration', 'bleedingSevere', 12) },
+      { id: 'wound-bleeding-uncontrolled', when: (f) => f.has('laceration') && f.has('bleedingSevere') },
       {
         id: 'bleeding-on-anticoagulant-with-faintness',
         when: (f) => f.has('bleeding') && f.has('anticoagulant') && f.has('faint'),
@@ -728,16 +731,7 @@ export const EMERGENCY_PROTOCOLS: readonly Protocol<EmergencyCategory>[] = [
         id: 'sickle-with-red-flag',
         when: (f) =>
           f.has('sickleCell') &&
-          (anyOf(f, [
-            'chest',
-            'dyspnea',
-            'severeDyspnea',
-            'severe',
-            'priapism',
-            'oneSideWeak',
-            'speech',
-            'pain',
-          ]) ||
+          (anyOf(f, ['chest', 'dyspnea', 'severeDyspnea', 'severe', 'priapism', 'oneSideWeak', 'speech']) ||
             feverish(f)),
       },
     ],

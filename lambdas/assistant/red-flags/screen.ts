@@ -5,9 +5,9 @@
  * emergency answer never waits on a store or a network call.
  */
 import { isEnglishWord } from '../../phi/english-words';
-import { type Assertion, AssertionContext } from './assertion';
+import { type Assertion, AssertionContext, TRIGGERS } from './assertion';
 import { CONCEPT_IDS, CONCEPTS, type ConceptId } from './concepts';
-import { detectLanguage, type MessageLanguage } from './language';
+import { detectLanguage, type MessageLanguage, SPANISH_FUNCTION_WORDS } from './language';
 import { type CompiledPhrase, compilePhrase, findPhrase } from './phrases';
 import {
   CARE_PROTOCOLS,
@@ -91,6 +91,13 @@ const SITE_CONCEPTS: ReadonlySet<ConceptId> = new Set([
   'testicle',
   'neck',
 ]);
+/** Host states (pregnancy, blood thinners, diabetes, sickle cell): a past tense does not end them. */
+const STATE_CONCEPTS: ReadonlySet<ConceptId> = new Set([
+  'pregnant',
+  'anticoagulant',
+  'diabetic',
+  'sickleCell',
+]);
 const RISK_CONCEPTS: ReadonlySet<ConceptId> = new Set([
   'suicidal',
   'selfHarm',
@@ -127,12 +134,27 @@ function keyTerms(): string[] {
   return [...terms];
 }
 
-/** Single Spanish words of the lexicon: spelled right, so never corrected towards English terms. */
-const SPANISH_TERMS: ReadonlySet<string> = new Set(
-  CONCEPT_IDS.flatMap((id) =>
-    CONCEPTS[id].es.flatMap((phrase) => phrase.split(/[\s|]+/).map((word) => word.replace(/^=|\*$/g, ''))),
-  ),
-);
+const wordsOf = (phrase: string): string[] =>
+  phrase.split(/[\s|]+/).map((word) => word.replace(/^[=^]|\*$/g, ''));
+
+/** Spanish words of the lexicon, the triggers and the language detector: spelled right, never corrected. */
+const SPANISH_TERMS: ReadonlySet<string> = new Set([
+  ...CONCEPT_IDS.flatMap((id) => CONCEPTS[id].es.flatMap(wordsOf)),
+  ...TRIGGERS.flatMap((spec) => spec.es.flatMap(wordsOf)),
+  ...SPANISH_FUNCTION_WORDS,
+]);
+
+/** Tags each token that belongs to one language only, so the other lexicon cannot reach it. */
+function withLanguages(tokens: readonly Token[]): Token[] {
+  return tokens.map((token) => {
+    if (token.value !== undefined || token.word.length < 2) return token;
+    const spanish = SPANISH_TERMS.has(token.word);
+    const english = isEnglishWord(token.word);
+    if (spanish && !english) return { ...token, only: 'es' };
+    if (english && !spanish) return { ...token, only: 'en' };
+    return token;
+  });
+}
 
 /**
  * Four-letter words a swapped pair of letters would turn into a term ("does" → "dose"). The
@@ -167,7 +189,7 @@ export class RedFlagScreen {
   private readonly spelling = new SpellingTolerance(KEY_TERMS, isSpelledRight);
 
   screen(message: string): ScreenResult {
-    const tokens = tokenize(message, this.spelling);
+    const tokens = withLanguages(tokenize(message, this.spelling));
     const raw: Array<{ concept: CompiledConcept; start: number; end: number; slots: readonly number[] }> = [];
     const conceptTokens = new Set<number>();
     for (const concept of this.concepts) {
@@ -253,7 +275,8 @@ function suppressionOf(
   }
   if (a.negated) return 'negated';
   if (a.hypothetical) return 'hypothetical';
-  if (a.historical) return 'historical';
+  // A state stays true after the day it was learned: "positive test last week" is pregnant now.
+  if (a.historical && !STATE_CONCEPTS.has(mention.concept)) return 'historical';
   if (a.administrative) return 'administrative';
   return undefined;
 }

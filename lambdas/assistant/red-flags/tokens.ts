@@ -23,6 +23,11 @@ export interface Token {
   readonly segment: number;
   /** Position in the message's token list. */
   readonly index: number;
+  /**
+   * A word of one language only ("aire" is Spanish, "her" English): the other language's phrases
+   * must not match it through a shared stem ("aire" → "air", "herida" → "her").
+   */
+  readonly only?: 'en' | 'es';
 }
 
 const english = newStemmer('english');
@@ -114,6 +119,10 @@ const NEW_SUBJECT = new Set([
   'el',
   'ella',
   'su',
+  // A Spanish reflexive or object pronoun after "y" starts a new predicate: "sin casco y se pego".
+  'se',
+  'me',
+  'le',
 ]);
 
 export function tokenize(raw: string, spelling: SpellingTolerance): Token[] {

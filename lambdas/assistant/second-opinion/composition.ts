@@ -3,7 +3,8 @@
  * Comprehend Medical when WELLGATE_TRIAGE_COMPREHEND_MEDICAL is "enabled"; the Bedrock risk
  * classifier when a model is configured (WELLGATE_TRIAGE_RISK_MODEL_ID, else
  * WELLGATE_BEDROCK_MODEL_ID), always with the guardrail; Amazon Translate when
- * WELLGATE_TRIAGE_TRANSLATE is "enabled", else the passthrough translator.
+ * WELLGATE_TRIAGE_TRANSLATE is "enabled", else the passthrough translator. The local risk model
+ * (local-risk.ts) always runs, alone or ahead of the Bedrock classifier.
  */
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { ComprehendMedicalClient } from '@aws-sdk/client-comprehendmedical';
@@ -14,6 +15,7 @@ import { ConfigurationError } from '../../api/composition';
 import { AmazonTranslator } from './amazon-translate';
 import { BedrockRiskClassifier } from './bedrock-risk';
 import { ComprehendMedicalEntityDetector } from './comprehend-medical';
+import { bundledLocalRiskModel, LocalAndBedrockRiskClassifier, LocalRiskClassifier } from './local-risk';
 import { PassthroughTranslator } from './local-translator';
 import type { MedicalEntityDetector, RiskClassifier, Translator } from './ports';
 
@@ -74,6 +76,9 @@ export function triageLayersFromEnvironment(
       guardrailVersion,
     });
   }
+  // The local model is free and offline, so it always runs; Bedrock joins it when configured.
+  const local = new LocalRiskClassifier(bundledLocalRiskModel());
+  risk = risk ? new LocalAndBedrockRiskClassifier(local, risk) : local;
 
-  return { ...(entities ? { entities } : {}), ...(risk ? { risk } : {}), translator };
+  return { ...(entities ? { entities } : {}), risk, translator };
 }

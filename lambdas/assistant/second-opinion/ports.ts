@@ -56,7 +56,7 @@ export const RiskClassificationSchema = z.strictObject({
 export type RiskClassification = z.infer<typeof RiskClassificationSchema>;
 
 export interface RiskClassifier {
-  readonly name: 'bedrock-risk' | 'local-risk';
+  readonly name: 'bedrock-risk' | 'local-risk' | 'local-and-bedrock-risk';
   /** Throws on transport failure, an invalid answer, or when `signal` aborts. */
   classify(text: string, language: string, signal: AbortSignal): Promise<RiskClassification>;
 }

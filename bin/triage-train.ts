@@ -1,0 +1,171 @@
+/**
+ * Trains the local risk classifier (lambdas/assistant/second-opinion/local-risk.ts) on the tuning
+ * sets only: the first half of the development set and the tuning sets written for that purpose.
+ * The check half (dev-131..260) and the held-out set are never read here. The emergency threshold
+ * is chosen by 5-fold cross-validation on the same tuning data: the lowest log odds whose
+ * out-of-fold false-emergency rate stays at or under --max-false (default 0.03).
+ *
+ *   npm run triage:train                 writes lambdas/assistant/second-opinion/local-risk-model.json
+ *   npm run triage:train -- --check      fails (exit 1) when the committed model is not what the sets give
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import {
+  type LocalRiskModel,
+  LocalRiskModelSchema,
+  riskFeatures,
+} from '../lambdas/assistant/second-opinion/local-risk';
+
+const USAGE = `usage: npm run triage:train -- [--max-false <rate>] [--check]
+  --max-false  out-of-fold false-emergency rate the threshold may reach (default 0.03)
+  --check      compare with the committed model instead of writing it (exit 1 when stale)
+  --help       this text`;
+
+const FIXTURES = join(__dirname, '..', 'test', 'fixtures', 'triage');
+const MODEL_FILE = join(__dirname, '..', 'lambdas', 'assistant', 'second-opinion', 'local-risk-model.json');
+
+const Item = z.object({ id: z.string(), text: z.string(), label: z.enum(['emergency', 'non-emergency']) });
+type Item = z.infer<typeof Item>;
+
+/** The tuning data: never the check half of dev-set.json, never holdout-set.json. */
+export function tuningSets(): { set: string; items: Item[] }[] {
+  const read = (file: string): Item[] =>
+    z.array(Item).parse(JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')));
+  const dev = read('dev-set.json');
+  const sets = [{ set: 'dev-set.json (tune half)', items: dev.slice(0, Math.ceil(dev.length / 2)) }];
+  for (const file of ['tune-b.json', 'tune-c.json', 'tune-d.json'])
+    if (existsSync(join(FIXTURES, file))) sets.push({ set: file, items: read(file) });
+  return sets;
+}
+
+interface Counts {
+  readonly emergency: Map<string, number>;
+  readonly other: Map<string, number>;
+  nEmergency: number;
+  nOther: number;
+}
+
+function count(items: readonly Item[]): Counts {
+  const counts: Counts = { emergency: new Map(), other: new Map(), nEmergency: 0, nOther: 0 };
+  for (const item of items) {
+    const emergency = item.label === 'emergency';
+    if (emergency) counts.nEmergency++;
+    else counts.nOther++;
+    const into = emergency ? counts.emergency : counts.other;
+    for (const feature of riskFeatures(item.text)) into.set(feature, (into.get(feature) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Laplace-smoothed document frequencies; features seen in fewer than two messages are dropped. */
+function trainModel(items: readonly Item[]): Omit<LocalRiskModel, 'trainedOn' | 'emergencyLogOdds'> {
+  const c = count(items);
+  const features = new Set([...c.emergency.keys(), ...c.other.keys()]);
+  const featureLogOdds: Record<string, number> = {};
+  for (const feature of [...features].sort()) {
+    const e = c.emergency.get(feature) ?? 0;
+    const o = c.other.get(feature) ?? 0;
+    if (e + o < 2) continue;
+    const weight = Math.log((e + 1) / (c.nEmergency + 2)) - Math.log((o + 1) / (c.nOther + 2));
+    featureLogOdds[feature] = Math.round(weight * 1e4) / 1e4;
+  }
+  return { version: 1, priorLogOdds: Math.log(c.nEmergency / c.nOther), featureLogOdds };
+}
+
+function logOdds(model: Omit<LocalRiskModel, 'trainedOn' | 'emergencyLogOdds'>, text: string): number {
+  let sum = model.priorLogOdds;
+  for (const feature of riskFeatures(text)) sum += model.featureLogOdds[feature] ?? 0;
+  return sum;
+}
+
+/** The lowest threshold whose out-of-fold false-emergency rate is at most `maxFalse`. */
+function threshold(
+  items: readonly Item[],
+  maxFalse: number,
+): { value: number; recall: number; falseRate: number } {
+  const folds = 5;
+  const scored: { score: number; emergency: boolean }[] = [];
+  for (let k = 0; k < folds; k++) {
+    const train = items.filter((_, i) => i % folds !== k);
+    const test = items.filter((_, i) => i % folds === k);
+    const model = trainModel(train);
+    for (const item of test)
+      scored.push({ score: logOdds(model, item.text), emergency: item.label === 'emergency' });
+  }
+  const others = scored
+    .filter((s) => !s.emergency)
+    .map((s) => s.score)
+    .sort((a, b) => b - a);
+  const allowed = Math.floor(maxFalse * others.length);
+  // Strictly above the (allowed+1)-th highest non-emergency score.
+  const value = (others[allowed] ?? Number.NEGATIVE_INFINITY) + 1e-6;
+  const emergencies = scored.filter((s) => s.emergency);
+  return {
+    value: Math.round(value * 1e4) / 1e4,
+    recall: emergencies.filter((s) => s.score >= value).length / emergencies.length,
+    falseRate: others.filter((s) => s >= value).length / others.length,
+  };
+}
+
+function main(): void {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse();
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (args.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const maxFalse = Number(args.values['max-false'] ?? '0.03');
+  if (!Number.isFinite(maxFalse) || maxFalse < 0 || maxFalse > 1) {
+    process.stderr.write(`--max-false must be a rate between 0 and 1\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const sets = tuningSets();
+  const items = sets.flatMap((s) => s.items);
+  const cut = threshold(items, maxFalse);
+  const model: LocalRiskModel = LocalRiskModelSchema.parse({
+    ...trainModel(items),
+    trainedOn: sets.map((s) => ({ set: s.set, messages: s.items.length })),
+    emergencyLogOdds: cut.value,
+  });
+  const text = `${JSON.stringify(model, null, 1)}\n`;
+  process.stdout.write(
+    `trained on ${items.length} tuning messages (${sets.map((s) => s.set).join(', ')}); ` +
+      `${Object.keys(model.featureLogOdds).length} features; 5-fold threshold ${cut.value}: ` +
+      `out-of-fold recall ${cut.recall.toFixed(3)}, false emergencies ${cut.falseRate.toFixed(3)}\n`,
+  );
+  if (args.values.check) {
+    // Compared as data: the formatter may lay the file out differently.
+    const current = existsSync(MODEL_FILE)
+      ? JSON.stringify(JSON.parse(readFileSync(MODEL_FILE, 'utf8')))
+      : '';
+    if (current !== JSON.stringify(model)) {
+      process.stderr.write('the committed local risk model is stale: run npm run triage:train\n');
+      process.exit(1);
+    }
+    process.stdout.write('the committed model matches the tuning sets\n');
+    return;
+  }
+  writeFileSync(MODEL_FILE, text);
+  process.stdout.write(`wrote ${MODEL_FILE}\n`);
+}
+
+function parse() {
+  return parseArgs({
+    options: {
+      'max-false': { type: 'string' },
+      check: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+}
+
+if (require.main === module) main();
