@@ -3,7 +3,8 @@
  * sets only: the first half of the development set and the tuning sets written for that purpose.
  * The check half (dev-131..260) and the held-out set are never read here. The emergency threshold
  * is chosen by 5-fold cross-validation on the same tuning data: the lowest log odds whose
- * out-of-fold false-emergency rate stays at or under --max-false (default 0.03).
+ * out-of-fold false-emergency rate stays at or under --max-false (default 0.03); the unsure
+ * threshold is the out-of-fold score that 98% of emergencies reach.
  *
  *   npm run triage:train                 writes lambdas/assistant/second-opinion/local-risk-model.json
  *   npm run triage:train -- --check      fails (exit 1) when the committed model is not what the sets give
@@ -60,7 +61,9 @@ function count(items: readonly Item[]): Counts {
 }
 
 /** Laplace-smoothed document frequencies; features seen in fewer than two messages are dropped. */
-function trainModel(items: readonly Item[]): Omit<LocalRiskModel, 'trainedOn' | 'emergencyLogOdds'> {
+function trainModel(
+  items: readonly Item[],
+): Omit<LocalRiskModel, 'trainedOn' | 'emergencyLogOdds' | 'unsureLogOdds'> {
   const c = count(items);
   const features = new Set([...c.emergency.keys(), ...c.other.keys()]);
   const featureLogOdds: Record<string, number> = {};
@@ -74,7 +77,10 @@ function trainModel(items: readonly Item[]): Omit<LocalRiskModel, 'trainedOn' | 
   return { version: 1, priorLogOdds: Math.log(c.nEmergency / c.nOther), featureLogOdds };
 }
 
-function logOdds(model: Omit<LocalRiskModel, 'trainedOn' | 'emergencyLogOdds'>, text: string): number {
+function logOdds(
+  model: Omit<LocalRiskModel, 'trainedOn' | 'emergencyLogOdds' | 'unsureLogOdds'>,
+  text: string,
+): number {
   let sum = model.priorLogOdds;
   for (const feature of riskFeatures(text)) sum += model.featureLogOdds[feature] ?? 0;
   return sum;
@@ -84,7 +90,8 @@ function logOdds(model: Omit<LocalRiskModel, 'trainedOn' | 'emergencyLogOdds'>, 
 function threshold(
   items: readonly Item[],
   maxFalse: number,
-): { value: number; recall: number; falseRate: number } {
+  minUnsureRecall: number,
+): { value: number; recall: number; falseRate: number; unsure: number; unsureFalseRate: number } {
   const folds = 5;
   const scored: { score: number; emergency: boolean }[] = [];
   for (let k = 0; k < folds; k++) {
@@ -102,10 +109,18 @@ function threshold(
   // Strictly above the (allowed+1)-th highest non-emergency score.
   const value = (others[allowed] ?? Number.NEGATIVE_INFINITY) + 1e-6;
   const emergencies = scored.filter((s) => s.emergency);
+  // The unsure threshold: at or below the score of the emergency at the (1 - minUnsureRecall) quantile.
+  const emergencyScores = emergencies.map((s) => s.score).sort((a, b) => a - b);
+  const unsure = Math.min(
+    value,
+    emergencyScores[Math.floor((1 - minUnsureRecall) * emergencyScores.length)] ?? Number.NEGATIVE_INFINITY,
+  );
   return {
     value: Math.round(value * 1e4) / 1e4,
     recall: emergencies.filter((s) => s.score >= value).length / emergencies.length,
     falseRate: others.filter((s) => s >= value).length / others.length,
+    unsure: Math.floor(unsure * 1e4) / 1e4,
+    unsureFalseRate: others.filter((s) => s >= unsure).length / others.length,
   };
 }
 
@@ -128,17 +143,19 @@ function main(): void {
   }
   const sets = tuningSets();
   const items = sets.flatMap((s) => s.items);
-  const cut = threshold(items, maxFalse);
+  const cut = threshold(items, maxFalse, 0.98);
   const model: LocalRiskModel = LocalRiskModelSchema.parse({
     ...trainModel(items),
     trainedOn: sets.map((s) => ({ set: s.set, messages: s.items.length })),
     emergencyLogOdds: cut.value,
+    unsureLogOdds: cut.unsure,
   });
   const text = `${JSON.stringify(model, null, 1)}\n`;
   process.stdout.write(
     `trained on ${items.length} tuning messages (${sets.map((s) => s.set).join(', ')}); ` +
       `${Object.keys(model.featureLogOdds).length} features; 5-fold threshold ${cut.value}: ` +
-      `out-of-fold recall ${cut.recall.toFixed(3)}, false emergencies ${cut.falseRate.toFixed(3)}\n`,
+      `out-of-fold recall ${cut.recall.toFixed(3)}, false emergencies ${cut.falseRate.toFixed(3)}; ` +
+      `unsure threshold ${cut.unsure} (98% of emergencies at least unsure; ${cut.unsureFalseRate.toFixed(3)} of non-emergencies)\n`,
   );
   if (args.values.check) {
     // Compared as data: the formatter may lay the file out differently.

@@ -26,6 +26,7 @@ function model(weights: Record<string, number>, emergencyLogOdds = 2): LocalRisk
     priorLogOdds: 0,
     featureLogOdds: weights,
     emergencyLogOdds,
+    unsureLogOdds: emergencyLogOdds - 1,
   };
 }
 
@@ -54,9 +55,10 @@ describe('riskFeatures', () => {
 describe('LocalRiskClassifier', () => {
   const classifier = new LocalRiskClassifier(model({ 'w:blue': 1.5, 'w:lip': 1, 'w:bill': -3 }));
 
-  it('answers emergency at or above the threshold, none below', async () => {
+  it('answers emergency at or above the threshold, unsure above the lower one, none below', async () => {
     expect((await classifier.classify('lips blue', 'en', live())).risk).toBe('emergency');
-    expect((await classifier.classify('lips', 'en', live())).risk).toBe('none');
+    expect((await classifier.classify('lips', 'en', live())).risk).toBe('unsure');
+    expect((await classifier.classify('hello', 'en', live())).risk).toBe('none');
     expect((await classifier.classify('blue lips on the bill', 'en', live())).risk).toBe('none');
   });
 

@@ -101,7 +101,7 @@ function decide(
       l.outcome === 'unsure' ||
       ((l.outcome === 'error' || l.outcome === 'timeout') && result.anyCue),
   );
-  const urgent = result.careCategories.length > 0 || result.unsure || layerRaised;
+  const urgent = result.careCategories.length > 0 || result.unsure || result.nearEmergency || layerRaised;
   const floor = SAFETY_FLOOR[language];
   return {
     ...base,
@@ -110,14 +110,15 @@ function decide(
       result.careCategories.length > 0
         ? 'care-rules'
         : urgent
-          ? result.unsure
+          ? result.unsure || result.nearEmergency
             ? 'unsure-floor'
             : 'risk-classifier'
           : undefined,
     categories: [],
     contacts: urgent || result.anyCue ? emergencyAnswer([], language).contacts : [],
     reply: urgent ? [...careGuidance(result.careCategories, language), floor].join(' ') : '',
-    refillAllowed: !result.riskSignal && !urgent,
+    // A refill button only where nothing clinical was said: never next to a symptom or a risk.
+    refillAllowed: !result.riskSignal && !urgent && !result.symptomCue,
   };
 }
 

@@ -66,6 +66,14 @@ export interface ScreenResult {
   readonly riskSignal: boolean;
   /** Clinical, not an emergency, and no care category explains it: the unsure floor applies. */
   readonly unsure: boolean;
+  /**
+   * Not an emergency only because a mention was read as past or as a request about care ("had",
+   * "ER visit for", "records of"): those judgements are the least certain, so the answer is at
+   * least urgent (the safe floor).
+   */
+  readonly nearEmergency: boolean;
+  /** An affirmed symptom, sign, injury or exposure (not a medicine name or a known condition). */
+  readonly symptomCue: boolean;
   /** Mentions found but not counted (concept ids and reasons, never text). */
   readonly suppressed: ReadonlyArray<{ readonly concept: ConceptId; readonly reason: Suppression }>;
   /** Affirmed concepts, for second opinions and metrics. */
@@ -90,6 +98,18 @@ const SITE_CONCEPTS: ReadonlySet<ConceptId> = new Set([
   'leg',
   'testicle',
   'neck',
+]);
+/** Medicines and known conditions: naming them in a refill request is not a symptom. */
+const REFILL_NEUTRAL: ReadonlySet<ConceptId> = new Set([
+  'substance',
+  'dangerousDrug',
+  'genericMedicine',
+  'anticoagulant',
+  'diabetic',
+  'sickleCell',
+  'pregnant',
+  'epipen',
+  'container',
 ]);
 /** Host states (pregnancy, blood thinners, diabetes, sickle cell): a past tense does not end them. */
 const STATE_CONCEPTS: ReadonlySet<ConceptId> = new Set([
@@ -209,15 +229,23 @@ export class RedFlagScreen {
       end: m.end,
       assertion: context.assert(m.start, m.end, m.slots),
     }));
+    const reasons = mentions.map((mention) => suppressionOf(mention, mentions, tokens));
     const suppressed: Array<{ concept: ConceptId; reason: Suppression }> = [];
-    const affirmed = mentions.filter((mention) => {
-      const reason = suppressionOf(mention, mentions, tokens);
+    mentions.forEach((mention, i) => {
+      const reason = reasons[i];
       if (reason) suppressed.push({ concept: mention.concept, reason });
-      return !reason;
     });
+    const affirmed = mentions.filter((_, i) => !reasons[i]);
+    // Read as past or as a request about care: the least certain judgements (see nearEmergency).
+    const uncertain = mentions.filter(
+      (_, i) => !reasons[i] || reasons[i] === 'historical' || reasons[i] === 'administrative',
+    );
 
     const vitals = affirmedVitals(readVitals(tokens), context);
     const findings = findingsOf(affirmed, vitals, tokens);
+    const nearEmergency =
+      uncertain.length > affirmed.length &&
+      evaluate(EMERGENCY_PROTOCOLS, findingsOf(uncertain, vitals, tokens), 'emergency').length > 0;
     const hits: RuleHit[] = [
       ...evaluate(EMERGENCY_PROTOCOLS, findings, 'emergency'),
       ...evaluate(CARE_PROTOCOLS, findings, 'urgent'),
@@ -248,6 +276,8 @@ export class RedFlagScreen {
         mentions.some((m) => RISK_CONCEPTS.has(m.concept)) ||
         emergencyCategories.some((c) => INGESTION_CATEGORIES.has(c) || c === 'suicide-self-harm'),
       unsure: clinicalCue && emergencyCategories.length === 0 && careCategories.length === 0,
+      nearEmergency: emergencyCategories.length === 0 && nearEmergency,
+      symptomCue: affirmed.some((m) => cueOf(m) && !REFILL_NEUTRAL.has(m.concept)) || vitalCue,
       suppressed,
       affirmed: [...new Set(affirmed.map((m) => m.concept))],
     };

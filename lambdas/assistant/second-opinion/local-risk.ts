@@ -4,8 +4,9 @@
  * `npm run triage:train` on the tuning sets only (test/fixtures/triage/, never the check half or
  * the held-out set). It is the local second opinion behind the same port as the Bedrock
  * classifier: it learns vocabulary the lexicon does not list, and is combined by maximum, so it
- * can raise a message to emergency and never lower one. It answers `emergency` only above a
- * posterior chosen by cross-validation on the tuning sets (the model file records it).
+ * can raise a message to emergency and never lower one. It answers `emergency` above a log-odds
+ * threshold chosen by cross-validation on the tuning sets, and `unsure` (so at least urgent, no
+ * refill button) above a lower one that nearly every emergency reaches; the model file records both.
  */
 import { z } from 'zod';
 import { SpellingTolerance } from '../red-flags/text';
@@ -22,6 +23,11 @@ export const LocalRiskModelSchema = z.strictObject({
   featureLogOdds: z.record(z.string(), z.number()),
   /** Log odds at or above which the model answers emergency. */
   emergencyLogOdds: z.number(),
+  /**
+   * Log odds at or above which the model answers unsure (the triage service floors that to
+   * urgent, and no refill is offered): low enough that nearly every emergency reaches it.
+   */
+  unsureLogOdds: z.number(),
 });
 export type LocalRiskModel = z.infer<typeof LocalRiskModelSchema>;
 
@@ -56,10 +62,14 @@ export class LocalRiskClassifier implements RiskClassifier {
 
   async classify(text: string, _language: string, signal: AbortSignal): Promise<RiskClassification> {
     signal.throwIfAborted();
-    const emergency = riskLogOdds(this.model, text) >= this.model.emergencyLogOdds;
-    // Only a confident emergency is reported: "unsure" would lift every clinical message to
-    // urgent, which the screen's own floor already does where it sees a clinical cue.
-    return { risk: emergency ? 'emergency' : 'none', category: '', evidenceSpans: [] };
+    const logOdds = riskLogOdds(this.model, text);
+    const risk =
+      logOdds >= this.model.emergencyLogOdds
+        ? 'emergency'
+        : logOdds >= this.model.unsureLogOdds
+          ? 'unsure'
+          : 'none';
+    return { risk, category: '', evidenceSpans: [] };
   }
 }
 
