@@ -479,6 +479,11 @@ describe('general forms: classes of phrasing, each with its own synthetic exampl
     ['mi sobrina se esta cortando y dice que se quiere matar', 'suicide-self-harm'],
     // A plan and its means, without the word suicide.
     ['no reason to keep living since the divorce, i loaded my pistol tonight', 'suicide-self-harm'],
+    // A pattern that used to pass but has not this time.
+    [
+      'usually the tightness goes away with rest, but right now my chest has been crushing for an hour and i am sweating',
+      'cardiac',
+    ],
     // A dialysis access or graft bleeding out of control.
     ['his dialysis graft is spurting blood and it will not clot', 'severe-bleeding'],
   ] as const)('"%s" → %s', (text, category) => {
@@ -519,6 +524,9 @@ describe('general forms: classes of phrasing, each with its own synthetic exampl
     'why was i billed twice for the ambulance ride when my son had a seizure',
     // Results read as negative.
     'urine ketones negative, sugar 140 after lunch, all good?',
+    // A habitual, self-limiting pattern.
+    'my throat feels tight whenever i get nervous and it goes away after a few minutes of breathing slowly',
+    'the dizzy spells pass within a minute every time i stand up too fast',
   ])('"%s" is not an emergency', (text) => {
     expect(screen.screen(text).disposition).not.toBe('emergency');
   });

@@ -42,6 +42,18 @@ const SUBJECTS: ReadonlySet<string> = new Set([
   'ella',
 ]);
 
+const CONTRASTS: ReadonlySet<string> = new Set([
+  'but',
+  'however',
+  'although',
+  'though',
+  'yet',
+  'except',
+  'pero',
+  'aunque',
+  'sino',
+]);
+
 /** Tokens a trigger reaches (Chapman's NegEx window is five; ConText uses the clause). */
 const SCOPE = 6;
 /** Post-triggers ("…stopped", "…went away") reach less far back: they follow what they end. */
@@ -208,6 +220,11 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'usual for me|him|her',
       'like always',
       'doctor|dr|cardiologist|neurologist|hematology|specialist knows|aware',
+      // A habitual, self-limiting pattern ("gets tight when I'm stressed and goes away").
+      'goes|go away when|with|after|on',
+      'they|it pass|passes in|after|within',
+      'whenever i|he|she',
+      'every time i|he|she',
     ],
     es: ['como siempre', 'lo de siempre', 'de costumbre', 'lo normal para mi'],
   },
@@ -478,6 +495,12 @@ export class AssertionContext {
     return false;
   }
 
+  /** "usually it passes, but now...": a contrast word ends a usual-pattern reading. */
+  private contrastBetween(from: number, to: number): boolean {
+    for (let i = from + 1; i < to; i++) if (CONTRASTS.has(this.tokens[i]?.word ?? '')) return true;
+    return false;
+  }
+
   /** The assertion of a mention spanning tokens start..end (inclusive). */
   assert(start: number, end: number, slots: readonly number[] = [start]): Assertion {
     const first = this.tokens[start];
@@ -520,7 +543,12 @@ export class AssertionContext {
       negated: has('negated'),
       historical:
         (has('historical') ||
-          this.hits.some((hit) => hit.kind === 'chronic' && hit.sentence === first.sentence) ||
+          this.hits.some(
+            (hit) =>
+              hit.kind === 'chronic' &&
+              hit.sentence === first.sentence &&
+              !this.contrastBetween(Math.min(hit.end, start), Math.max(hit.start, end)),
+          ) ||
           (adultRelative &&
             !currentInSentence &&
             this.hits.some((hit) => hit.kind === 'past' && inClause(hit) && hit.end < start))) &&
