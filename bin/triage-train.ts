@@ -1,18 +1,23 @@
 /**
- * Trains the local risk classifier (lambdas/assistant/second-opinion/local-risk.ts) on the tuning
+ * Builds the triage screen's two generated files. The spelling guard
+ * (lambdas/assistant/red-flags/spelling-guard.json): the English dictionary words
+ * (an-array-of-english-words) of five letters or more that the screen's spelling tolerance would
+ * otherwise turn into a lexicon term. And the local risk model: trains the local risk classifier (lambdas/assistant/second-opinion/local-risk.ts) on the tuning
  * sets only: the first half of the development set and the tuning sets written for that purpose.
  * The check half (dev-131..260) and the held-out set are never read here. The emergency threshold
  * is chosen by 5-fold cross-validation on the same tuning data: the lowest log odds whose
  * out-of-fold false-emergency rate stays at or under --max-false (default 0.03); the unsure
  * threshold is the out-of-fold score that 98% of emergencies reach.
  *
- *   npm run triage:train                 writes lambdas/assistant/second-opinion/local-risk-model.json
- *   npm run triage:train -- --check      fails (exit 1) when the committed model is not what the sets give
+ *   npm run triage:train                 writes both files
+ *   npm run triage:train -- --check      fails (exit 1) when a committed file is not what its sources give
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { KEY_TERMS } from '../lambdas/assistant/red-flags/screen';
+import { SpellingTolerance } from '../lambdas/assistant/red-flags/text';
 import {
   type LocalRiskModel,
   LocalRiskModelSchema,
@@ -26,6 +31,16 @@ const USAGE = `usage: npm run triage:train -- [--max-false <rate>] [--check]
 
 const FIXTURES = join(__dirname, '..', 'test', 'fixtures', 'triage');
 const MODEL_FILE = join(__dirname, '..', 'lambdas', 'assistant', 'second-opinion', 'local-risk-model.json');
+const GUARD_FILE = join(__dirname, '..', 'lambdas', 'assistant', 'red-flags', 'spelling-guard.json');
+
+/** Dictionary words the corrector (without a guard) would change: they must stay as typed. */
+function spellingGuard(): { source: string; words: string[] } {
+  const dictionary = require('an-array-of-english-words') as readonly string[];
+  const spelling = new SpellingTolerance(KEY_TERMS);
+  const terms = new Set(KEY_TERMS);
+  const words = dictionary.filter((w) => w.length >= 5 && !terms.has(w) && spelling.correct(w) !== w);
+  return { source: 'an-array-of-english-words 2.0.0, words of 5+ letters the corrector would change', words };
+}
 
 const Item = z.object({ id: z.string(), text: z.string(), label: z.enum(['emergency', 'non-emergency']) });
 type Item = z.infer<typeof Item>;
@@ -157,20 +172,26 @@ function main(): void {
       `out-of-fold recall ${cut.recall.toFixed(3)}, false emergencies ${cut.falseRate.toFixed(3)}; ` +
       `unsure threshold ${cut.unsure} (98% of emergencies at least unsure; ${cut.unsureFalseRate.toFixed(3)} of non-emergencies)\n`,
   );
+  const guard = spellingGuard();
+  process.stdout.write(`spelling guard: ${guard.words.length} dictionary words kept as typed\n`);
+  const stale = (file: string, value: unknown): boolean =>
+    !existsSync(file) || JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) !== JSON.stringify(value);
   if (args.values.check) {
-    // Compared as data: the formatter may lay the file out differently.
-    const current = existsSync(MODEL_FILE)
-      ? JSON.stringify(JSON.parse(readFileSync(MODEL_FILE, 'utf8')))
-      : '';
-    if (current !== JSON.stringify(model)) {
-      process.stderr.write('the committed local risk model is stale: run npm run triage:train\n');
+    // Compared as data: the formatter may lay the files out differently.
+    const staleFiles = [
+      ...(stale(MODEL_FILE, model) ? [MODEL_FILE] : []),
+      ...(stale(GUARD_FILE, guard) ? [GUARD_FILE] : []),
+    ];
+    if (staleFiles.length > 0) {
+      process.stderr.write(`stale: ${staleFiles.join(', ')}: run npm run triage:train\n`);
       process.exit(1);
     }
-    process.stdout.write('the committed model matches the tuning sets\n');
+    process.stdout.write('the committed model and spelling guard match their sources\n');
     return;
   }
   writeFileSync(MODEL_FILE, text);
-  process.stdout.write(`wrote ${MODEL_FILE}\n`);
+  writeFileSync(GUARD_FILE, `${JSON.stringify(guard, null, 1)}\n`);
+  process.stdout.write(`wrote ${MODEL_FILE} and ${GUARD_FILE}\n`);
 }
 
 function parse() {

@@ -87,7 +87,7 @@ export const SPANISH_FUNCTION_WORDS: ReadonlySet<string> = new Set([
   'dias',
   'pecho',
 ]);
-const ENGLISH = new Set([
+export const ENGLISH_FUNCTION_WORDS: ReadonlySet<string> = new Set([
   'the',
   'and',
   'my',
@@ -141,7 +141,7 @@ export function detectLanguage(message: string, tokens: readonly Token[]): Messa
   let english = 0;
   for (const token of tokens) {
     if (SPANISH_FUNCTION_WORDS.has(token.word)) spanish++;
-    if (ENGLISH.has(token.word)) english++;
+    if (ENGLISH_FUNCTION_WORDS.has(token.word)) english++;
   }
   if (spanish > english && spanish >= 1) return 'es';
   if (english > spanish && english >= 1) return 'en';
