@@ -18,6 +18,7 @@ import {
 import { TRIGGERS } from '../lambdas/assistant/red-flags/assertion';
 import { CONCEPTS } from '../lambdas/assistant/red-flags/concepts';
 import { KEY_TERMS } from '../lambdas/assistant/red-flags/screen';
+import { triageMessage } from '../lambdas/assistant/triage';
 
 /** The phrase screen's categories, as the concept screen names them (one may split into several). */
 const NOW_CALLED: Readonly<Record<string, readonly EmergencyCategory[]>> = {
@@ -529,5 +530,27 @@ describe('general forms: classes of phrasing, each with its own synthetic exampl
     'the dizzy spells pass within a minute every time i stand up too fast',
   ])('"%s" is not an emergency', (text) => {
     expect(screen.screen(text).disposition).not.toBe('emergency');
+  });
+});
+
+describe('the safe floor and the refill button (triageMessage)', () => {
+  it('answers urgent when only a past or administrative reading stands between a message and an emergency', () => {
+    const past = triageMessage('need a copy of my records from the stroke in january');
+    expect(past.disposition).toBe('urgent');
+    expect(past.reply).toContain('911');
+    expect(past.refillAllowed).toBe(false);
+  });
+
+  it('offers a refill button for a plain refill, with or without a medicine name or a known condition', () => {
+    expect(triageMessage('please refill my lisinopril').refillAllowed).toBe(true);
+    const named = triageMessage('refill my metformin for my diabetes please');
+    expect(named.refillAllowed).toBe(true);
+    // A medicine's name is no clinical cue: no unsure floor on a plain refill request.
+    expect(named.disposition).toBeUndefined();
+  });
+
+  it('offers no refill button next to an affirmed symptom or a risk signal', () => {
+    expect(triageMessage('refill my lisinopril, also my ankle is swollen').refillAllowed).toBe(false);
+    expect(triageMessage('refill my sertraline, i have been saving the old pills').refillAllowed).toBe(false);
   });
 });

@@ -104,18 +104,17 @@ const SITE_CONCEPTS: ReadonlySet<ConceptId> = new Set([
   'testicle',
   'neck',
 ]);
-/** Medicines and known conditions: naming them in a refill request is not a symptom. */
-const REFILL_NEUTRAL: ReadonlySet<ConceptId> = new Set([
+/** Names of medicines and their packaging: a refill request names them; they are no clinical cue. */
+const MEDICINE_NAMES: ReadonlySet<ConceptId> = new Set([
   'substance',
   'dangerousDrug',
   'genericMedicine',
   'anticoagulant',
-  'diabetic',
-  'sickleCell',
-  'pregnant',
   'epipen',
   'container',
 ]);
+/** Known conditions: clinical, but naming one next to a refill request is no symptom. */
+const KNOWN_CONDITIONS: ReadonlySet<ConceptId> = new Set(['diabetic', 'sickleCell', 'pregnant']);
 /** Host states (pregnancy, blood thinners, diabetes, sickle cell): a past tense does not end them. */
 const STATE_CONCEPTS: ReadonlySet<ConceptId> = new Set([
   'pregnant',
@@ -279,7 +278,7 @@ export class RedFlagScreen {
     ];
     const cueOf = (mention: Mention): boolean => CONCEPTS[mention.concept].cue;
     const vitalCue = Object.values(vitals).some((readings: readonly Reading[]) => readings.length > 0);
-    const clinicalCue = affirmed.some(cueOf) || vitalCue;
+    const clinicalCue = affirmed.some((m) => cueOf(m) && !MEDICINE_NAMES.has(m.concept)) || vitalCue;
     const detectedLanguage = detectLanguage(message, tokens);
     return {
       disposition:
@@ -296,7 +295,10 @@ export class RedFlagScreen {
         emergencyCategories.some((c) => INGESTION_CATEGORIES.has(c) || c === 'suicide-self-harm'),
       unsure: clinicalCue && emergencyCategories.length === 0 && careCategories.length === 0,
       nearEmergency: emergencyCategories.length === 0 && nearEmergency,
-      symptomCue: affirmed.some((m) => cueOf(m) && !REFILL_NEUTRAL.has(m.concept)) || vitalCue,
+      symptomCue:
+        affirmed.some(
+          (m) => cueOf(m) && !MEDICINE_NAMES.has(m.concept) && !KNOWN_CONDITIONS.has(m.concept),
+        ) || vitalCue,
       suppressed,
       affirmed: [...new Set(affirmed.map((m) => m.concept))],
     };
