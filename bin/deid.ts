@@ -2,6 +2,9 @@
  * `npm run deid -- --in <file|folder> --out <folder>`: the structured Safe Harbor engine alone,
  * over Bundle JSON files or NDJSON, writing one NDJSON file per resource type.
  *
+ * NDJSON files whose lines are other JSON than FHIR resources (a bulk export's log.ndjson) are
+ * skipped with a warning naming them.
+ *
  * Options:
  *   --key-file <f>             HMAC key file (created, mode 0600, when missing); default .local/pseudonym.key
  *   --grant-missing-consent    treat patients with NO research Consent as consenting (synthetic data only)
@@ -10,15 +13,17 @@
  *                              phones, e-mails, SSN/MRN/licence/passport numbers and full birth dates
  *   --bench                    also time JSON.parse+JSON.stringify vs the engine on the same NDJSON, in memory
  *                              and file to file (see benchmarks/json-baseline.ts for the method)
- * Prints counts and rates; never a record value.
+ *   --help                     this text
+ * Prints counts and rates; never a record value. Exit codes: 0 done, 1 failed or leak found, 2 usage.
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { compareFileToFile, compareInMemory } from '../benchmarks/json-baseline';
 import { DeidEngine } from '../lambdas/deid/engine';
-import { inputFiles, resourcesOfFile } from '../lambdas/deid/files';
+import { resourceInputFiles, resourcesOfFile } from '../lambdas/deid/files';
 import { LeakCheck } from '../lambdas/deid/leak-check';
 import { linesOf } from '../lambdas/deid/ndjson';
 import { PatientContextBuilder } from '../lambdas/deid/patient-context';
@@ -26,8 +31,25 @@ import { Pseudonymizer } from '../lambdas/deid/pseudonym';
 import { detectPhi, redactPhi } from '../lambdas/phi';
 import { LocalKeyFile } from '../lambdas/pipeline/local-adapters';
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
+const USAGE = `usage: npm run deid -- --in <file|folder> --out <folder> [options]
+
+  --in <path>               a Bundle JSON or NDJSON file, or a folder of them (searched recursively)
+  --out <folder>            receives one NDJSON file per resource type
+  --key-file <f>            HMAC key file (created, mode 0600, when missing); default .local/pseudonym.key
+  --grant-missing-consent   patients with NO research Consent count as consenting (synthetic data only)
+  --year <yyyy>             reference year for ages (default: this year)
+  --leak-check              search the output for the source's identifiers afterwards (exit 1 on a find)
+  --bench                   also time JSON.parse+JSON.stringify against the engine on the same input
+  --help                    this text
+NDJSON files of other JSON than FHIR resources (a bulk export's log.ndjson) are skipped with a warning.`;
+
+const Year = z
+  .string()
+  .regex(/^\d{4}$/, 'a four-digit year such as 2025')
+  .transform(Number);
+
+function parse() {
+  return parseArgs({
     options: {
       in: { type: 'string' },
       out: { type: 'string' },
@@ -36,14 +58,42 @@ async function main(): Promise<number> {
       year: { type: 'string' },
       'leak-check': { type: 'boolean', default: false },
       bench: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
+    strict: true,
+    allowPositionals: false,
   });
-  if (!values.in || !values.out) {
-    console.error('usage: npm run deid -- --in <file|folder> --out <folder> [--leak-check] [--bench]');
+}
+
+async function main(): Promise<number> {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse().values;
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
-  const files = await inputFiles(values.in);
-  const referenceYear = values.year ? Number(values.year) : new Date().getUTCFullYear();
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.in || !values.out) {
+    console.error(USAGE);
+    return 2;
+  }
+  const year = values.year === undefined ? undefined : Year.safeParse(values.year);
+  if (year !== undefined && !year.success) {
+    console.error(`--year: ${year.error.issues[0]?.message ?? 'invalid'}\n${USAGE}`);
+    return 2;
+  }
+  const input = await resourceInputFiles(values.in);
+  for (const s of input.skipped) console.warn(`warning: skipped ${s.file}: ${s.reason}`);
+  const files = input.files;
+  if (files.length === 0) {
+    console.error(`no FHIR resource files in ${values.in}`);
+    return 1;
+  }
+  const referenceYear = year?.data ?? new Date().getUTCFullYear();
   const key = await new LocalKeyFile(values['key-file'] ?? '.local/pseudonym.key').getKey();
   const phi = { detectPhi, redactPhi };
 

@@ -212,6 +212,14 @@ export const WellgateConfigSchema = z
       .object({
         enabled: z.boolean().default(true),
         kAnonymity: z.number().int().min(2).max(100).default(5),
+        maxSuppression: z
+          .number()
+          .min(0, 'must be a share of patients between 0 and 1 (0 suppresses no one)')
+          .max(1, 'must be a share of patients between 0 and 1 (0.05 suppresses at most 5%)')
+          .default(0.05)
+          .describe(
+            'Share of patients that may be left out, with all their resources, when no generalization level alone reaches kAnonymity.',
+          ),
         biasShiftThreshold: z
           .number()
           .min(0)
@@ -223,7 +231,7 @@ export const WellgateConfigSchema = z
           .optional()
           .describe('When set, a Bedrock model customization job runs on the published dataset.'),
       })
-      .default({ enabled: true, kAnonymity: 5, biasShiftThreshold: 0.05 }),
+      .default({ enabled: true, kAnonymity: 5, maxSuppression: 0.05, biasShiftThreshold: 0.05 }),
     terminationProtection: z.boolean().default(true),
   })
   .strict()

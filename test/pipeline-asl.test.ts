@@ -42,6 +42,7 @@ const PLACEHOLDERS: Record<string, string> = {
   AlarmTopicArn: 'arn:aws:sns:us-east-1:111111111111:alarms',
   MaxConcurrency: '10',
   KAnonymity: '5',
+  MaxSuppression: '0.05',
   BiasShiftThreshold: '0.05',
   CustomizationEnabled: 'false',
   CustomizationBaseModelId: 'customization-disabled',
@@ -359,5 +360,16 @@ describe('deid pipeline run (aws-local-stepfunctions, task resources replaced by
       'PublishDataset',
       'NotifySuccess',
     ]);
+  });
+});
+
+describe('ValidateRun parameters', () => {
+  test('carry the k and the suppression budget the clinic configured', () => {
+    const definition = substitute(RAW, { ...PLACEHOLDERS, KAnonymity: '7', MaxSuppression: '0.1' });
+    const validate = definition.States['ValidateRun'] as unknown as {
+      Parameters: { Payload: Record<string, string> };
+    };
+    expect(validate.Parameters.Payload['kAnonymity.$']).toBe("States.StringToJson('7')");
+    expect(validate.Parameters.Payload['maxSuppression.$']).toBe("States.StringToJson('0.1')");
   });
 });

@@ -25,6 +25,8 @@ export const TrainingRunSchema = z.object({
       failures: z.array(z.string()),
       patientsOut: z.number().int().nonnegative(),
       patientsExcludedForConsent: z.number().int().nonnegative(),
+      /** Patients left out, with all their resources, so that every class reaches k. */
+      patientsSuppressed: z.number().int().nonnegative().optional(),
       k: z.number().nullable(),
       residualFindings: z.number().int().nonnegative(),
       manifestKey: z.string().optional(),

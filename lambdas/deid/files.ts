@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { resourcesOfJson } from './bundles';
 import { isObject, type Json, type JsonObject } from './fhir-json';
-import { linesOf } from './ndjson';
+import { holdsResources, linesOf } from './ndjson';
 
 export async function inputFiles(input: string): Promise<string[]> {
   const info = await stat(input);
@@ -21,9 +21,34 @@ export async function inputFiles(input: string): Promise<string[]> {
   return out.sort();
 }
 
+const isNdjsonFile = (file: string): boolean => file.toLowerCase().endsWith('.ndjson');
+
+/** An input file left out, and why (no record content). */
+export interface SkippedFile {
+  readonly file: string;
+  readonly reason: string;
+}
+
+/**
+ * The input files that hold FHIR resources, and the NDJSON files left out because their lines are
+ * other JSON: an export as it was written, with its `log.ndjson` beside the resource files.
+ */
+export async function resourceInputFiles(
+  input: string,
+): Promise<{ files: string[]; skipped: SkippedFile[] }> {
+  const files: string[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const file of await inputFiles(input)) {
+    if (isNdjsonFile(file) && !(await holdsResources(createReadStream(file))))
+      skipped.push({ file, reason: 'its lines are JSON but not FHIR resources (no resourceType)' });
+    else files.push(file);
+  }
+  return { files, skipped };
+}
+
 /** Every resource of a file: NDJSON lines, or a Bundle's entries with references resolved. */
 export async function* resourcesOfFile(file: string): AsyncGenerator<JsonObject> {
-  if (file.toLowerCase().endsWith('.ndjson')) {
+  if (isNdjsonFile(file)) {
     let lineNo = 0;
     for await (const line of linesOf(createReadStream(file))) {
       lineNo++;
@@ -34,7 +59,9 @@ export async function* resourcesOfFile(file: string): AsyncGenerator<JsonObject>
       } catch {
         throw new Error(`${path.basename(file)} line ${lineNo} is not valid JSON`);
       }
-      if (isObject(value)) yield value;
+      if (!isObject(value) || typeof value['resourceType'] !== 'string')
+        throw new Error(`${path.basename(file)} line ${lineNo} is not a FHIR resource (no resourceType)`);
+      yield value;
     }
     return;
   }

@@ -34,3 +34,37 @@ export async function* chunked(lines: AsyncIterable<string>, size = 1 << 20): As
   }
   if (len > 0) yield buf.join('');
 }
+
+/**
+ * What an NDJSON line holds: a FHIR resource (a JSON object with a string resourceType), some
+ * other JSON (a bulk export's log entry, for example), or no JSON at all.
+ */
+export type LineKind = 'resource' | 'other-json' | 'not-json';
+
+export function lineKind(line: string): LineKind {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'not-json';
+  }
+  return typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { resourceType?: unknown }).resourceType === 'string'
+    ? 'resource'
+    : 'other-json';
+}
+
+/**
+ * Whether an NDJSON object holds FHIR resources, judged by its first non-blank line: `false` for a
+ * file of other JSON (an export's log), `true` otherwise (a resource file, an empty one, or one
+ * that is not JSON, which its reader then reports by line).
+ */
+export async function holdsResources(chunks: AsyncIterable<Uint8Array | string>): Promise<boolean> {
+  for await (const line of linesOf(chunks)) {
+    if (line.trim().length === 0) continue;
+    return lineKind(line) !== 'other-json';
+  }
+  return true;
+}

@@ -42,6 +42,8 @@ const shift = z.object({
   outputShare: z.number(),
   shift: z.number(),
   flagged: z.boolean(),
+  /** Patients of the group suppressed for k-anonymity. */
+  suppressed: count,
 });
 
 export const RunReportSchema = z.object({
@@ -64,6 +66,9 @@ export const RunReportSchema = z.object({
     excludedByType: count,
     patientsIn: count,
     patientsExcludedForConsent: count,
+    /** Patients left out for k-anonymity, and every resource referencing them. */
+    patientsSuppressed: count,
+    resourcesSuppressed: count,
     patientsOut: count,
     freeTextFields: count,
     redactedSpans: z.record(z.string(), count),
@@ -99,6 +104,22 @@ export const RunReportSchema = z.object({
       })
       .nullable(),
     passed: z.boolean(),
+    /** The suppression budget, a share of patients. */
+    maxSuppression: z.number().min(0).max(1),
+    /** Patients suppressed at the chosen level. */
+    suppressed: count,
+    /** The smallest budget with which some level reaches the target; null when none can. */
+    suppressionNeeded: z.number().nullable(),
+    levels: z.array(
+      z.object({
+        level: z.number().int(),
+        k: count,
+        suppressed: count,
+        kSuppressed: z.number().int().nullable(),
+      }),
+    ),
+    /** Why no level was chosen (counts and shares only). */
+    message: z.string().optional(),
   }),
   bias: z.object({
     threshold: z.number(),
@@ -111,8 +132,11 @@ export const RunReportSchema = z.object({
     flagged: z.array(
       z.object({ dimension: z.enum(DEMOGRAPHIC_DIMENSIONS), group: z.string(), shift: z.number() }),
     ),
+    patientsSuppressed: count,
     source: DemographicCountsSchema,
     output: DemographicCountsSchema,
+    /** The groups of the patients suppressed for k-anonymity. */
+    suppressed: DemographicCountsSchema,
   }),
 });
 export type RunReport = z.infer<typeof RunReportSchema>;

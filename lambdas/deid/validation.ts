@@ -1,11 +1,13 @@
 /**
- * Validation of a de-identified run (issue 5: fails closed, nothing partial is published):
+ * Validation of a de-identified run (fails closed, nothing partial is published):
  * - residual scan: the shared PHI detectors run again over every output string, plus structural
  *   checks that the Safe Harbor rules held (no full dates, no 5-digit ZIP, no names, telecom,
  *   photos or unknown extensions). Findings name the rule, resource type and path, never the value;
  * - k-anonymity over the quasi-identifiers (birth year or age band, sex, ZIP3), generalizing further
- *   (age bands, ZIP3 → State) until the configured k holds, or failing;
- * - bias: demographic distributions of the source and of the output, flagging shifted groups.
+ *   (age bands, ZIP3 → State) and suppressing, within a budget, the patients left in classes
+ *   smaller than k (with every resource that references them), or failing;
+ * - bias: demographic distributions of the source and of the output, flagging shifted groups and
+ *   counting the suppressed patients of each group.
  */
 import type { PhiType } from '../phi/types';
 import {
@@ -14,6 +16,7 @@ import {
   DEMOGRAPHIC_DIMENSIONS,
   type DemographicCounts,
   type DemographicDimension,
+  emptyCounts,
 } from './demographics';
 import {
   asArray,
@@ -266,7 +269,7 @@ export interface GeneralizationLevel {
   readonly geo: 'zip3' | 'state';
 }
 
-/** Each step coarsens one quasi-identifier (issue 5: age bands, then ZIP3 → State). */
+/** Each step coarsens one quasi-identifier (age bands, then ZIP3 → State). */
 export const GENERALIZATION_LADDER: readonly GeneralizationLevel[] = [
   { level: 0, age: 1, geo: 'zip3' },
   { level: 1, age: 5, geo: 'zip3' },
@@ -308,60 +311,177 @@ export function kAt(
   return k;
 }
 
+/** What one level of the ladder gives: k as it is, and what suppression would leave. */
+export interface LevelOutcome {
+  readonly level: number;
+  /** The smallest equivalence class with no patient suppressed. */
+  readonly k: number;
+  /** Patients in classes smaller than the target: the ones suppressed if this level is chosen. */
+  readonly suppressed: number;
+  /** The smallest class left after that suppression; null when no patient would be left. */
+  readonly kSuppressed: number | null;
+}
+
 export interface KAnonymityResult {
   readonly target: number;
   readonly patients: number;
   /** k of the engine's output before any further generalization. */
   readonly kBefore: number | null;
-  /** k after the chosen level; null when no level reaches the target. */
+  /** k after the chosen level and suppression; when no level is chosen, the best k any level reaches. */
   readonly kAfter: number | null;
   readonly level: number | null;
   readonly generalization: GeneralizationLevel | null;
   readonly passed: boolean;
+  /** The suppression budget: the share of patients that may be left out to reach the target. */
+  readonly maxSuppression: number;
+  /** Patients suppressed at the chosen level (0 when no level is chosen). */
+  readonly suppressed: number;
+  /**
+   * The smallest budget (share of patients, rounded up to 4 decimals) with which some level
+   * reaches the target; null when none can, whatever the budget.
+   */
+  readonly suppressionNeeded: number | null;
+  readonly levels: LevelOutcome[];
+  /** Why no level was chosen, in counts and shares only; absent when one was. */
+  readonly message?: string;
 }
 
-/** The least generalization that reaches k ≥ target, or a failure naming the best k reached. */
+/** Equivalence class sizes at a level, and each patient's class key (in the order of `qis`). */
+function classesAt(
+  qis: readonly QuasiIdentifiers[],
+  level: GeneralizationLevel,
+  referenceYear: number,
+): { keys: string[]; sizes: Map<string, number> } {
+  const keys = qis.map((q) => equivalenceClassKey(q, level, referenceYear));
+  const sizes = new Map<string, number>();
+  for (const key of keys) sizes.set(key, (sizes.get(key) ?? 0) + 1);
+  return { keys, sizes };
+}
+
+/** The patients (indices into `qis`) left in classes smaller than `target` at a level. */
+export function smallClassMembers(
+  qis: readonly QuasiIdentifiers[],
+  level: GeneralizationLevel,
+  target: number,
+  referenceYear: number,
+): number[] {
+  const { keys, sizes } = classesAt(qis, level, referenceYear);
+  const out: number[] = [];
+  for (const [i, key] of keys.entries()) if ((sizes.get(key) ?? 0) < target) out.push(i);
+  return out;
+}
+
+export function levelOutcome(
+  qis: readonly QuasiIdentifiers[],
+  level: GeneralizationLevel,
+  target: number,
+  referenceYear: number,
+): LevelOutcome {
+  const { sizes } = classesAt(qis, level, referenceYear);
+  let k = Number.POSITIVE_INFINITY;
+  let kSuppressed = Number.POSITIVE_INFINITY;
+  let suppressed = 0;
+  for (const n of sizes.values()) {
+    k = Math.min(k, n);
+    if (n < target) suppressed += n;
+    else kSuppressed = Math.min(kSuppressed, n);
+  }
+  return {
+    level: level.level,
+    k: Number.isFinite(k) ? k : 0,
+    suppressed,
+    kSuppressed: Number.isFinite(kSuppressed) ? kSuppressed : null,
+  };
+}
+
+/** The patients a budget allows to suppress (a share, with slack for binary fractions). */
+export function suppressionAllowance(maxSuppression: number, patients: number): number {
+  return Math.floor(maxSuppression * patients + 1e-9);
+}
+
+/** A share of patients rounded up to 4 decimals: a budget that, written as printed, still suffices. */
+function shareRoundedUp(count: number, patients: number): number {
+  return Math.ceil((count / patients) * 10_000 - 1e-6) / 10_000;
+}
+
+/**
+ * The least damaging way to k ≥ target: every level of the ladder is tried with the patients of
+ * its classes smaller than the target suppressed, and among the levels whose suppression fits the
+ * budget the one suppressing the fewest patients wins (a suppressed patient loses the whole record,
+ * a generalized one only detail of three fields), the least generalized on a tie. With no
+ * suppression needed this is the least generalization that reaches k. When no level fits, the
+ * result names the budget that would have been enough.
+ */
 export function chooseGeneralization(
   qis: readonly QuasiIdentifiers[],
   target: number,
   referenceYear: number,
+  maxSuppression = 0,
 ): KAnonymityResult {
-  const finite = (k: number): number | null => (Number.isFinite(k) ? k : null);
   const first = GENERALIZATION_LADDER[0] as GeneralizationLevel;
-  const kBefore = kAt(qis, first, referenceYear);
-  if (qis.length === 0)
-    return {
-      target,
-      patients: 0,
-      kBefore: null,
-      kAfter: null,
-      level: null,
-      generalization: null,
-      passed: false,
-    };
-  let best = kBefore;
-  for (const level of GENERALIZATION_LADDER) {
-    const k = kAt(qis, level, referenceYear);
-    best = Math.max(best, k);
-    if (k >= target)
-      return {
-        target,
-        patients: qis.length,
-        kBefore: finite(kBefore),
-        kAfter: k,
-        level: level.level,
-        generalization: level,
-        passed: true,
-      };
-  }
-  return {
+  const patients = qis.length;
+  const failed = {
     target,
-    patients: qis.length,
-    kBefore: finite(kBefore),
-    kAfter: finite(best),
+    patients,
     level: null,
     generalization: null,
     passed: false,
+    maxSuppression,
+    suppressed: 0,
+  } as const;
+  if (patients === 0)
+    return {
+      ...failed,
+      kBefore: null,
+      kAfter: null,
+      suppressionNeeded: null,
+      levels: [],
+      message: 'the output holds no patients',
+    };
+  const levels = GENERALIZATION_LADDER.map((level) => levelOutcome(qis, level, target, referenceYear));
+  const kBefore = kAt(qis, first, referenceYear);
+  const allowance = suppressionAllowance(maxSuppression, patients);
+  const possible = levels.filter((l) => l.kSuppressed !== null);
+  const fewest = (a: LevelOutcome, b: LevelOutcome): LevelOutcome =>
+    b.suppressed < a.suppressed || (b.suppressed === a.suppressed && b.level < a.level) ? b : a;
+  const within = possible.filter((l) => l.suppressed <= allowance);
+  if (within.length > 0) {
+    const chosen = within.reduce(fewest);
+    const generalization = GENERALIZATION_LADDER.find((g) => g.level === chosen.level) as GeneralizationLevel;
+    return {
+      target,
+      patients,
+      kBefore,
+      kAfter: chosen.kSuppressed,
+      level: chosen.level,
+      generalization,
+      passed: true,
+      maxSuppression,
+      suppressed: chosen.suppressed,
+      suppressionNeeded: shareRoundedUp(chosen.suppressed, patients),
+      levels,
+    };
+  }
+  const best = Math.max(...levels.map((l) => l.k));
+  const budget = `with at most ${allowance} of ${patients} patients suppressed (budget ${maxSuppression})`;
+  if (possible.length === 0)
+    return {
+      ...failed,
+      kBefore,
+      kAfter: best,
+      suppressionNeeded: null,
+      levels,
+      message: `no generalization level reaches k = ${target} ${budget}, and none can with any budget: every equivalence class is smaller than ${target} at every level`,
+    };
+  const needed = possible.reduce(fewest);
+  const share = shareRoundedUp(needed.suppressed, patients);
+  return {
+    ...failed,
+    kBefore,
+    kAfter: best,
+    suppressionNeeded: share,
+    levels,
+    message: `no generalization level reaches k = ${target} ${budget}; a budget of ${share} would (suppressing ${needed.suppressed} of ${patients} patients at level ${needed.level})`,
   };
 }
 
@@ -390,6 +510,102 @@ export function generalizePatient(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Suppression
+
+const RELATIVE_REFERENCE = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
+
+/** Every reference a resource makes, as "Type/id" or "urn:pseudonym:<id>" (attachment urls too). */
+export function referencesOf(resource: JsonObject): string[] {
+  const out: string[] = [];
+  const visit = (value: Json, key: string): void => {
+    if (typeof value === 'string') {
+      if (key === 'reference' || key === 'url') {
+        if (value.startsWith('urn:pseudonym:')) out.push(value);
+        else {
+          const m = RELATIVE_REFERENCE.exec(value);
+          if (m) out.push(`${m[1]}/${m[2]}`);
+        }
+      }
+      return;
+    }
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v, key);
+      return;
+    }
+    if (isObject(value))
+      for (const k in value) {
+        const v = value[k];
+        if (v !== undefined) visit(v, k);
+      }
+  };
+  for (const k in resource) {
+    const v = resource[k];
+    if (v !== undefined && k !== 'id' && k !== 'resourceType') visit(v, k);
+  }
+  return out;
+}
+
+/**
+ * The suppressed patients and, as they are found, their resources: every resource that references
+ * a suppressed patient, and every resource of no kept patient that references a resource already
+ * suppressed (an Observation reached through its Encounter, a Provenance of it). A kept patient's
+ * own record stays whole (a reference from it to a suppressed resource is left dangling), and a
+ * Patient is suppressed only as one of the suppressed patients, so the classes that reach k keep
+ * their size. Resources are matched by "Type/id", and by id for references that carry only a
+ * pseudonym.
+ */
+export class Suppression {
+  readonly #refs = new Set<string>();
+  readonly #ids = new Set<string>();
+  readonly #patients = new Set<string>();
+
+  constructor(patientIds: Iterable<string>) {
+    for (const id of patientIds) {
+      this.#add('Patient', id);
+      this.#patients.add(id);
+    }
+  }
+
+  /** Suppressed resources known so far. */
+  get size(): number {
+    return this.#refs.size;
+  }
+
+  #add(type: string, id: string): void {
+    this.#refs.add(`${type}/${id}`);
+    this.#ids.add(id);
+  }
+
+  /**
+   * True when the resource is suppressed: it is known, or what it references makes it so (then it
+   * is added, so that what references it is found on a later pass).
+   */
+  absorb(resource: JsonObject): boolean {
+    const type = str(resource['resourceType']);
+    const id = str(resource['id']);
+    const self = type !== undefined && id !== undefined ? `${type}/${id}` : undefined;
+    if (self !== undefined && this.#refs.has(self)) return true;
+    if (type === 'Patient') return false;
+    let suppressedPatient = false;
+    let suppressedResource = false;
+    let keptPatient = false;
+    for (const ref of referencesOf(resource)) {
+      if (ref.startsWith('urn:pseudonym:')) {
+        const pseudonym = ref.slice('urn:pseudonym:'.length);
+        if (this.#patients.has(pseudonym)) suppressedPatient = true;
+        else if (this.#ids.has(pseudonym)) suppressedResource = true;
+      } else if (ref.startsWith('Patient/')) {
+        if (this.#refs.has(ref)) suppressedPatient = true;
+        else keptPatient = true;
+      } else if (this.#refs.has(ref)) suppressedResource = true;
+    }
+    if (!suppressedPatient && !(suppressedResource && !keptPatient)) return false;
+    if (type !== undefined && id !== undefined) this.#add(type, id);
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Bias report
 
 export interface GroupShift {
@@ -398,6 +614,8 @@ export interface GroupShift {
   readonly outputShare: number;
   readonly shift: number;
   readonly flagged: boolean;
+  /** Patients of the group suppressed for k-anonymity. */
+  readonly suppressed: number;
 }
 
 export interface BiasReport {
@@ -408,23 +626,31 @@ export interface BiasReport {
     readonly group: string;
     readonly shift: number;
   }>;
+  /** Patients suppressed for k-anonymity (their groups are in `dimensions`). */
+  readonly patientsSuppressed: number;
 }
 
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 
+/**
+ * Source against output shares per demographic group. `suppressed` holds the groups of the
+ * patients suppressed for k-anonymity (they are not in `output`).
+ */
 export function biasReport(
   source: DemographicCounts,
   output: DemographicCounts,
   threshold: number,
+  suppressed: DemographicCounts = emptyCounts(),
 ): BiasReport {
   const dimensions = {} as Record<DemographicDimension, GroupShift[]>;
   const flagged: BiasReport['flagged'] = [];
   for (const dim of DEMOGRAPHIC_DIMENSIONS) {
     const s = source[dim];
     const o = output[dim];
+    const x = suppressed[dim];
     const sTotal = Object.values(s).reduce((a, b) => a + b, 0);
     const oTotal = Object.values(o).reduce((a, b) => a + b, 0);
-    const groups = [...new Set([...Object.keys(s), ...Object.keys(o)])].sort();
+    const groups = [...new Set([...Object.keys(s), ...Object.keys(o), ...Object.keys(x)])].sort();
     dimensions[dim] = groups.map((group) => {
       const sourceShare = sTotal > 0 ? (s[group] ?? 0) / sTotal : 0;
       const outputShare = oTotal > 0 ? (o[group] ?? 0) / oTotal : 0;
@@ -437,8 +663,10 @@ export function biasReport(
         outputShare: round(outputShare),
         shift: round(shift),
         flagged: isFlagged,
+        suppressed: x[group] ?? 0,
       };
     });
   }
-  return { threshold, dimensions, flagged };
+  const patientsSuppressed = Object.values(suppressed.sex).reduce((a, b) => a + b, 0);
+  return { threshold, dimensions, flagged, patientsSuppressed };
 }

@@ -32,6 +32,8 @@ export interface LocalTrainingRunOptions {
   readonly workRoot: string;
   readonly logger: ApiLogger;
   readonly kAnonymity?: number;
+  /** Share of patients that may be suppressed to reach k (default 0.05, as training.maxSuppression). */
+  readonly maxSuppression?: number;
   /** Where background runs are followed, so closing the portal waits for them. */
   readonly background?: InFlightWork;
 }
@@ -71,6 +73,7 @@ class LocalPipelineStarter implements TrainingRunStarter {
       },
       runId,
       kAnonymity: this.options.kAnonymity ?? 5,
+      maxSuppression: this.options.maxSuppression ?? 0.05,
       runs,
     })
       .then(

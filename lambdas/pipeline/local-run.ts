@@ -6,14 +6,16 @@
  *   file per resource type in an "export" folder, laid out as HealthLake lays it out;
  * - aws-local-stepfunctions has no S3 ItemReader or ItemBatcher: the Map reads the listing from
  *   the execution input and an ItemSelector builds the same { Items, BatchInput } a batch of one gets;
- * - SNS notifications become log lines.
+ * - SNS notifications become log lines;
+ * - input NDJSON files of other JSON than FHIR resources (a bulk export's log.ndjson) are left out
+ *   of the export with a warning naming them, as the de-identify task leaves them out in AWS.
  * Requires the Promise.withResolvers polyfill on Node 20 (lib/runtime-polyfills.ts).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
-import { inputFiles, resourcesOfFile } from '../deid/files';
+import { resourceInputFiles, resourcesOfFile } from '../deid/files';
 import type { PhiDetector } from '../deid/phi-port';
 import { type FolderMount, LocalFolderStore } from './local-adapters';
 import type { PipelineLog, PseudonymKeySource, RunStatusRecorder } from './ports';
@@ -49,6 +51,8 @@ export interface LocalRunOptions {
   readonly log: PipelineLog;
   readonly runId?: string;
   readonly kAnonymity?: number;
+  /** Share of patients that may be suppressed to reach k (default 0.05, as training.maxSuppression). */
+  readonly maxSuppression?: number;
   readonly biasShiftThreshold?: number;
   readonly missingConsent?: 'exclude' | 'include';
   readonly now?: () => Date;
@@ -70,7 +74,13 @@ export interface LocalRunResult {
 }
 
 /** The placeholders the CDK substitutes at deploy, with local values. */
-function substitutions(opts: { k: number; threshold: number }): Record<string, string> {
+interface LocalSettings {
+  readonly k: number;
+  readonly threshold: number;
+  readonly maxSuppression: number;
+}
+
+function substitutions(opts: LocalSettings): Record<string, string> {
   const arn = (service: string, resource: string) =>
     `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${resource}`;
   return {
@@ -89,6 +99,7 @@ function substitutions(opts: { k: number; threshold: number }): Record<string, s
     MaxConcurrency: '1',
     KAnonymity: String(opts.k),
     BiasShiftThreshold: String(opts.threshold),
+    MaxSuppression: String(opts.maxSuppression),
     CustomizationEnabled: 'false',
     CustomizationBaseModelId: 'customization-disabled',
     CustomizationRoleArn: 'customization-disabled',
@@ -99,7 +110,7 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type JsonObj = { [key: string]: Json };
 
 /** The deployed definition with the Map rewritten for the local runner (see the file comment). */
-export async function localDefinition(opts: { k: number; threshold: number }): Promise<JsonObj> {
+export async function localDefinition(opts: LocalSettings): Promise<JsonObj> {
   const values = substitutions(opts);
   const raw = (await readFile(DEID_PIPELINE_ASL, 'utf8')).replace(/\$\{(\w+)\}/g, (_m, name: string) => {
     const v = values[name];
@@ -128,10 +139,20 @@ export async function localDefinition(opts: { k: number; threshold: number }): P
  * The "export": input Bundles / NDJSON → `exports/<run>/<datastore>-FHIR_EXPORT-<job>/<Type>/<Type>-0.ndjson`.
  * Streams resources out as they are read (one Bundle in memory at a time).
  */
-async function exportToFolder(inDir: string, exportDir: string, runId: string): Promise<string[]> {
+async function exportToFolder(
+  inDir: string,
+  exportDir: string,
+  runId: string,
+  log: PipelineLog,
+): Promise<string[]> {
   const jobFolder = `exports/${runId}/${DATASTORE_ID}-FHIR_EXPORT-local/`;
   const writers = new Map<string, WriteStream>();
-  for (const file of await inputFiles(inDir)) {
+  const input = await resourceInputFiles(inDir);
+  for (const s of input.skipped)
+    log.warn('skipped an input file that holds no FHIR resources', {
+      file: path.relative(inDir, s.file) || path.basename(s.file),
+    });
+  for (const file of input.files) {
     for await (const resource of resourcesOfFile(file)) {
       const type = resource['resourceType'];
       if (typeof type !== 'string' || !/^[A-Z][A-Za-z]+$/.test(type)) continue;
@@ -156,6 +177,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
   const runId = options.runId ?? `local-${now().toISOString().replace(/[:.]/g, '-')}`;
   const k = options.kAnonymity ?? 5;
   const threshold = options.biasShiftThreshold ?? 0.05;
+  const maxSuppression = options.maxSuppression ?? 0.05;
   const exportDir = path.join(options.workDir, 'export');
   const stagingDir = path.join(options.workDir, 'staging');
   const mounts: FolderMount[] = [
@@ -188,13 +210,13 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       return (await fn(input as JsonObj)) as Awaited<ReturnType<LocalHandler>>;
     };
   const payload = (input: JsonObj): unknown => input['Payload'];
-  const definition = await localDefinition({ k, threshold });
+  const definition = await localDefinition({ k, threshold, maxSuppression });
   const machine = new StateMachine(definition as unknown as StateMachineDefinition, {
     validationOptions: { noValidate: true },
   });
 
   try {
-    const exportKeys = await exportToFolder(options.inDir, exportDir, runId);
+    const exportKeys = await exportToFolder(options.inDir, exportDir, runId, options.log);
     const listing: Array<{ Key: string; Size: number }> = [];
     for await (const o of store.list(LOCAL_BUCKETS.export, `exports/${runId}/`))
       listing.push({ Key: o.key, Size: o.size });
@@ -222,8 +244,12 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
             DeidentifyBatch: track('DeidentifyBatch', async (input) => ({
               Payload: await deidentifyBatch(DeidentifyBatchInput.parse(payload(input)), deps),
             })),
+            // The budget is this run's setting unless the definition passes one itself.
             ValidateRun: track('ValidateRun', async (input) => ({
-              Payload: await validateRun(ValidateRunInput.parse(payload(input)), deps),
+              Payload: await validateRun(
+                ValidateRunInput.parse({ maxSuppression, ...(payload(input) as JsonObj) }),
+                deps,
+              ),
             })),
             PublishDataset: track('PublishDataset', async (input) => ({
               Payload: await publishDataset(PublishDatasetInput.parse(payload(input)), deps),

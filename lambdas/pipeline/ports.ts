@@ -46,6 +46,8 @@ export interface RunOutcome {
     readonly failures: readonly string[];
     readonly patientsOut: number;
     readonly patientsExcludedForConsent: number;
+    /** Patients left out for k-anonymity (with every resource referencing them). */
+    readonly patientsSuppressed?: number;
     readonly k: number | null;
     readonly residualFindings: number;
     readonly manifestKey?: string;

@@ -47,6 +47,11 @@ export const ValidateRunInput = z.object({
   stagingDataPrefix: s3Key,
   kAnonymity: z.number().int().min(2),
   biasShiftThreshold: z.number().min(0).max(1),
+  /**
+   * Share of patients that may be suppressed (with all their resources) to reach k; the
+   * configuration's default (training.maxSuppression) when the state machine does not send it.
+   */
+  maxSuppression: z.number().min(0).max(1).default(0.05),
 });
 export type ValidateRunInput = z.infer<typeof ValidateRunInput>;
 
@@ -75,16 +80,3 @@ export type CleanupStagingInput = z.infer<typeof CleanupStagingInput>;
 
 export const CleanupStagingOutput = z.object({ deletedObjects: z.number().int().nonnegative() });
 export type CleanupStagingOutput = z.infer<typeof CleanupStagingOutput>;
-
-/**
- * Thrown by a task whose behaviour has not been written yet. The state machine's Catch turns it
- * into a failed, cleaned-up run: an unimplemented step can never look like a published dataset.
- */
-export class PipelineTaskNotImplementedError extends Error {
-  constructor(task: string, runIdValue: string) {
-    super(
-      `Pipeline task "${task}" is not implemented yet (issue 5, the training wall); run ${runIdValue} fails closed.`,
-    );
-    this.name = 'PipelineTaskNotImplementedError';
-  }
-}

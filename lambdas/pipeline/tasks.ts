@@ -6,20 +6,23 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson, type EngineConfig, engineConfigHash, sha256Hex } from '../deid/config';
-import { countInto, demographicsOf, emptyCounts, mergeCounts } from '../deid/demographics';
+import { countInto, type Demographics, demographicsOf, emptyCounts, mergeCounts } from '../deid/demographics';
 import { DeidEngine } from '../deid/engine';
-import { isObject, type Json, type JsonObject } from '../deid/fhir-json';
-import { chunked, linesOf } from '../deid/ndjson';
+import { isObject, type Json, type JsonObject, str } from '../deid/fhir-json';
+import { chunked, holdsResources, linesOf } from '../deid/ndjson';
 import { CONTEXT_RESOURCE_TYPES, PatientContextBuilder } from '../deid/patient-context';
 import { Pseudonymizer } from '../deid/pseudonym';
 import { type FileStats, FileStatsSchema, type RunReport, RunReportSchema } from '../deid/report';
 import {
   biasReport,
   chooseGeneralization,
+  type GeneralizationLevel,
   generalizePatient,
   type QuasiIdentifiers,
   quasiIdentifiersOf,
   ResidualScanner,
+  Suppression,
+  smallClassMembers,
 } from '../deid/validation';
 import { ENGINE_VERSION } from '../deid/version';
 import type { PipelineDeps, PipelineRunDeps, RunOutcome } from './ports';
@@ -127,6 +130,11 @@ export async function deidentifyBatch(
 
   const files: DeidentifyBatchOutput['files'] = [];
   for (const item of input.Items) {
+    // An export also writes files of other JSON (a bulk export's log.ndjson): not data to publish.
+    if (!(await holdsResources(deps.store.read(b.exportBucket, item.Key)))) {
+      deps.log.warn('skipped an export file that holds no FHIR resources', { sourceKey: item.Key });
+      continue;
+    }
     const engine = new DeidEngine({
       pseudonymizer,
       context,
@@ -208,10 +216,11 @@ export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): 
   if (dataKeys.length === 0 || stats.length !== dataKeys.length) failures.push('no-files');
   if (hashes.size > 1) failures.push('inconsistent-engine-config');
 
-  // Pass 1: residual scan of every string, quasi-identifiers and output demographics.
+  // Pass 1: residual scan of every string, quasi-identifiers and demographics of every patient.
   const scanner = new ResidualScanner(deps.phi, referenceYear);
   const qis: QuasiIdentifiers[] = [];
-  const outputDemographics = emptyCounts();
+  const patientIds: string[] = [];
+  const patientDemographics: Demographics[] = [];
   const patientFiles = new Set<string>();
   const fileInfo = new Map<string, { sha256: string; bytes: number; resources: number }>();
   for (const key of dataKeys) {
@@ -234,7 +243,8 @@ export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): 
       scanner.scanResource(resource, key.slice(input.stagingDataPrefix.length), lineNo);
       if (resource['resourceType'] === 'Patient') {
         qis.push(quasiIdentifiersOf(resource));
-        countInto(outputDemographics, demographicsOf(resource, referenceYear));
+        patientIds.push(str(resource['id']) ?? '');
+        patientDemographics.push(demographicsOf(resource, referenceYear));
         patientFiles.add(key);
       }
     }
@@ -242,30 +252,49 @@ export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): 
   }
   if (!scanner.passed) failures.push('residual-phi');
 
-  const kAnonymity = chooseGeneralization(qis, input.kAnonymity, referenceYear);
+  const kAnonymity = chooseGeneralization(qis, input.kAnonymity, referenceYear, input.maxSuppression);
   if (qis.length === 0) failures.push('empty-dataset');
   else if (!kAnonymity.passed) failures.push('k-anonymity');
 
-  // Pass 2 (only when needed and nothing else failed): generalize the Patient files in place.
+  // Counts and the bias report say what was done: a run that fails for any reason suppresses no one.
   const level = kAnonymity.generalization;
-  if (failures.length === 0 && level !== null && level.level > 0) {
-    for (const key of patientFiles) {
-      async function* rewritten(): AsyncGenerator<string> {
-        let lineNo = 0;
-        for await (const line of linesOf(deps.store.read(input.stagingBucket, key))) {
-          lineNo++;
-          if (line.trim().length === 0) continue;
-          const resource = parseLine(line, key, lineNo);
-          if (resource['resourceType'] === 'Patient')
-            generalizePatient(resource, level as NonNullable<typeof level>, referenceYear);
-          yield JSON.stringify(resource);
-        }
-      }
-      const written = await deps.store.write(input.stagingBucket, key, chunked(rewritten()));
-      const info = fileInfo.get(key);
-      if (info) fileInfo.set(key, { ...info, sha256: written.sha256, bytes: written.bytes });
+  const suppressedIndices = new Set(
+    failures.length === 0 && level !== null
+      ? smallClassMembers(qis, level, input.kAnonymity, referenceYear)
+      : [],
+  );
+  const outputDemographics = emptyCounts();
+  const suppressedDemographics = emptyCounts();
+  for (const [i, d] of patientDemographics.entries())
+    countInto(suppressedIndices.has(i) ? suppressedDemographics : outputDemographics, d);
+
+  // Pass 2 (only when the run passes otherwise): suppress and generalize in place.
+  let resourcesSuppressed = 0;
+  if (failures.length === 0 && level !== null && (suppressedIndices.size > 0 || level.level > 0)) {
+    const suppression = new Suppression([...suppressedIndices].map((i) => patientIds[i] as string));
+    const touched =
+      suppressedIndices.size > 0
+        ? await suppressedFiles(deps, input.stagingBucket, dataKeys, suppression)
+        : new Set<string>();
+    for (const key of dataKeys) {
+      if (!touched.has(key) && !(level.level > 0 && patientFiles.has(key))) continue;
+      // A file left empty stays (with no lines): the staging listing is what publish checks against.
+      const { suppressed, ...written } = await rewriteFile(
+        deps,
+        input.stagingBucket,
+        key,
+        suppression,
+        level,
+        referenceYear,
+      );
+      resourcesSuppressed += suppressed;
+      fileInfo.set(key, written);
     }
   }
+  const files = dataKeys.map((key) => ({
+    key,
+    ...(fileInfo.get(key) ?? { sha256: '', bytes: 0, resources: 0 }),
+  }));
 
   const sourceDemographics = emptyCounts();
   const redactedSpans: Record<string, number> = {};
@@ -274,7 +303,12 @@ export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): 
     mergeCounts(sourceDemographics, s.sourceDemographics);
     for (const [t, n] of Object.entries(s.redactedSpans)) redactedSpans[t] = (redactedSpans[t] ?? 0) + n;
   }
-  const bias = biasReport(sourceDemographics, outputDemographics, input.biasShiftThreshold);
+  const bias = biasReport(
+    sourceDemographics,
+    outputDemographics,
+    input.biasShiftThreshold,
+    suppressedDemographics,
+  );
   const report: RunReport = {
     runId: input.runId,
     passed: failures.length === 0,
@@ -285,20 +319,23 @@ export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): 
       canonicalJson({
         engineConfigHash: engineHash,
         kAnonymity: input.kAnonymity,
+        maxSuppression: input.maxSuppression,
         biasShiftThreshold: input.biasShiftThreshold,
       }),
     ),
     referenceYear,
     createdAt: deps.now().toISOString(),
-    files: dataKeys.map((key) => ({ key, ...(fileInfo.get(key) ?? { sha256: '', bytes: 0, resources: 0 }) })),
+    files,
     counts: {
       resourcesIn: sum((s) => s.resourcesIn),
-      resourcesOut: sum((s) => s.resourcesOut),
+      resourcesOut: files.reduce((a, f) => a + f.resources, 0),
       excludedByConsent: sum((s) => s.excludedByConsent),
       excludedByType: sum((s) => s.excludedByType),
       patientsIn: sum((s) => s.patientsIn),
       patientsExcludedForConsent: sum((s) => s.patientsExcluded),
-      patientsOut: qis.length,
+      patientsSuppressed: suppressedIndices.size,
+      resourcesSuppressed,
+      patientsOut: qis.length - suppressedIndices.size,
       freeTextFields: sum((s) => s.freeTextFields),
       redactedSpans,
       binaryAttachmentsRemoved: sum((s) => s.binaryAttachmentsRemoved),
@@ -311,7 +348,12 @@ export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): 
       findings: scanner.findings,
     },
     kAnonymity,
-    bias: { ...bias, source: sourceDemographics, output: outputDemographics },
+    bias: {
+      ...bias,
+      source: sourceDemographics,
+      output: outputDemographics,
+      suppressed: suppressedDemographics,
+    },
   };
   await deps.store.write(
     input.stagingBucket,
@@ -324,8 +366,13 @@ export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): 
     failures: failures.join(','),
     residualFindings: scanner.count,
     k: kAnonymity.kAfter ?? -1,
+    level: kAnonymity.level ?? -1,
     patients: qis.length,
+    patientsSuppressed: suppressedIndices.size,
+    resourcesSuppressed,
   });
+  if (kAnonymity.message !== undefined && failures.includes('k-anonymity'))
+    deps.log.warn('k-anonymity not reached', { runId: input.runId, reason: kAnonymity.message });
   if (!report.passed) {
     await deps.runs?.finish(input.runId, {
       status: 'failed',
@@ -336,6 +383,62 @@ export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): 
   return { passed: report.passed, reportKey };
 }
 
+/**
+ * Finds every resource to suppress: the suppressed patients, what references them, and what
+ * references those, pass after pass until a pass finds nothing new. Returns the files holding any.
+ */
+async function suppressedFiles(
+  deps: PipelineRunDeps,
+  bucket: string,
+  keys: readonly string[],
+  suppression: Suppression,
+): Promise<Set<string>> {
+  for (;;) {
+    const before = suppression.size;
+    const touched = new Set<string>();
+    for (const key of keys) {
+      let lineNo = 0;
+      for await (const line of linesOf(deps.store.read(bucket, key))) {
+        lineNo++;
+        if (line.trim().length === 0) continue;
+        if (suppression.absorb(parseLine(line, key, lineNo))) touched.add(key);
+      }
+    }
+    if (suppression.size === before) return touched;
+  }
+}
+
+/** Rewrites one staging file without its suppressed resources and with its Patients generalized. */
+async function rewriteFile(
+  deps: PipelineRunDeps,
+  bucket: string,
+  key: string,
+  suppression: Suppression,
+  level: GeneralizationLevel,
+  referenceYear: number,
+): Promise<{ sha256: string; bytes: number; resources: number; suppressed: number }> {
+  let resources = 0;
+  let suppressed = 0;
+  async function* kept(): AsyncGenerator<string> {
+    let lineNo = 0;
+    for await (const line of linesOf(deps.store.read(bucket, key))) {
+      lineNo++;
+      if (line.trim().length === 0) continue;
+      const resource = parseLine(line, key, lineNo);
+      if (suppression.absorb(resource)) {
+        suppressed++;
+        continue;
+      }
+      if (level.level > 0 && resource['resourceType'] === 'Patient')
+        generalizePatient(resource, level, referenceYear);
+      resources++;
+      yield JSON.stringify(resource);
+    }
+  }
+  const written = await deps.store.write(bucket, key, chunked(kept()));
+  return { sha256: written.sha256, bytes: written.bytes, resources, suppressed };
+}
+
 /** The report's figures an admin sees; the full report stays in staging or the training bucket. */
 function outcomeFigures(report: RunReport, manifestKey?: string): NonNullable<RunOutcome['report']> {
   return {
@@ -343,6 +446,7 @@ function outcomeFigures(report: RunReport, manifestKey?: string): NonNullable<Ru
     failures: report.failures,
     patientsOut: report.counts.patientsOut,
     patientsExcludedForConsent: report.counts.patientsExcludedForConsent,
+    patientsSuppressed: report.counts.patientsSuppressed,
     k: report.kAnonymity.kAfter,
     residualFindings: report.residual.count,
     ...(manifestKey ? { manifestKey } : {}),
@@ -358,8 +462,19 @@ export interface Manifest {
   readonly engineConfigHash: string;
   readonly configHash: string;
   readonly files: ReadonlyArray<{ key: string; sha256: string; bytes: number; resources: number }>;
-  readonly counts: { resources: number; patients: number; patientsExcludedForConsent: number };
-  readonly kAnonymity: { target: number; k: number | null; level: number | null };
+  readonly counts: {
+    resources: number;
+    patients: number;
+    patientsExcludedForConsent: number;
+    patientsSuppressed: number;
+  };
+  readonly kAnonymity: {
+    target: number;
+    k: number | null;
+    level: number | null;
+    suppressed: number;
+    maxSuppression: number;
+  };
   readonly report: { key: string; sha256: string };
 }
 
@@ -416,11 +531,14 @@ export async function publishDataset(
         resources: report.counts.resourcesOut,
         patients: report.counts.patientsOut,
         patientsExcludedForConsent: report.counts.patientsExcludedForConsent,
+        patientsSuppressed: report.counts.patientsSuppressed,
       },
       kAnonymity: {
         target: report.kAnonymity.target,
         k: report.kAnonymity.kAfter,
         level: report.kAnonymity.level,
+        suppressed: report.kAnonymity.suppressed,
+        maxSuppression: report.kAnonymity.maxSuppression,
       },
       report: { key: 'report.json', sha256: reportWrite.sha256 },
     };

@@ -356,6 +356,7 @@ export class DeidPipeline extends Construct {
       AlarmTopicArn: props.alarmTopic.topicArn,
       MaxConcurrency: String(config.api.reservedConcurrency),
       KAnonymity: String(config.training.kAnonymity),
+      MaxSuppression: String(config.training.maxSuppression),
       BiasShiftThreshold: String(config.training.biasShiftThreshold),
       CustomizationEnabled: String(baseModelId !== undefined),
       // Never reached while CustomizationEnabled is false; a readable marker rather than an empty string.
