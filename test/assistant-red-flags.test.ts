@@ -523,6 +523,9 @@ describe('general forms: classes of phrasing, each with its own synthetic exampl
     // Administrative frames around a past event.
     'please fill out the disability form for my stroke last year',
     'why was i billed twice for the ambulance ride when my son had a seizure',
+    // An animal's event is no person's emergency.
+    'our puppy ate some chocolate chips off the floor, should we call the vet?',
+    'mi gato no puede respirar bien, conocen un veterinario?',
     // Results read as negative.
     'urine ketones negative, sugar 140 after lunch, all good?',
     // A habitual, self-limiting pattern.

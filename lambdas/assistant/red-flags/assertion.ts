@@ -18,7 +18,15 @@ import type { Token } from './tokens';
 export type AssertionKind = 'negated' | 'historical' | 'hypothetical' | 'idiomatic' | 'administrative';
 
 export interface TriggerSpec {
-  readonly kind: AssertionKind | 'current' | 'pseudo' | 'other-person' | 'other-adult' | 'past' | 'chronic';
+  readonly kind:
+    | AssertionKind
+    | 'current'
+    | 'pseudo'
+    | 'other-person'
+    | 'other-adult'
+    | 'past'
+    | 'chronic'
+    | 'animal';
   /** For 'administrative': the trigger stands right after ('backward') or just before the mention. */
   readonly direction: 'forward' | 'backward' | 'clause';
   readonly en: readonly string[];
@@ -207,6 +215,13 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'cuando tenia # anos',
       'cuando era|eran chiquito|chiquita|pequeno|pequena',
     ],
+  },
+  {
+    // An animal's event: the clinic treats people (a vet or the animal poison line answers).
+    kind: 'animal',
+    direction: 'clause',
+    en: ['dog|dogs|puppy|cat|cats|kitten|hamster|parrot|bird|rabbit|bunny|guinea|pet|pets|vet|veterinarian'],
+    es: ['perro|perrito|perrita|gato|gatito|gatita|perico|loro|pajaro|conejo|mascota|veterinario'],
   },
   {
     // A known, unchanged pattern: the whole sentence describes the usual state, not a new event.
@@ -553,9 +568,10 @@ export class AssertionContext {
             !currentInSentence &&
             this.hits.some((hit) => hit.kind === 'past' && inClause(hit) && hit.end < start))) &&
         !current,
+      // An animal's event is suppressed like a hypothetical one: it is no person's emergency.
       hypothetical: this.hits.some(
         (hit) =>
-          hit.kind === 'hypothetical' &&
+          (hit.kind === 'hypothetical' || hit.kind === 'animal') &&
           hit.sentence === first.sentence &&
           this.tokens[hit.start]?.segment === first.segment &&
           hit.start <= start,
