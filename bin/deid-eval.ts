@@ -1,17 +1,29 @@
 /**
  * Free-text de-identification quality on public corpora, read by path (never copied into the repo):
  *
- *   npm run deid:eval -- --physionet <physionet-deid.text> <physionet-deid.phrase>
- *   npm run deid:eval -- --presidio <presidio-synth.json>
+ *   npm run deid:eval -- --physionet <physionet-deid.text> <physionet-deid.phrase> [--split tune|check|both]
+ *   npm run deid:eval -- --presidio <presidio-synth.json> [--split tune|check|both]
+ *
+ * Every corpus is split deterministically into a tune half (the only text rules may be tuned on)
+ * and a check half (the figure to report); `--split` picks one or `both`, no flag scores the whole
+ * file. The split (`halfOf`):
+ *   - PhysioNet, by patient: the low bit of the first byte of SHA-256 of the patient number in
+ *     decimal (as in `START_OF_RECORD=<patient>||||…`); 0 is tune, 1 is check. Every note of a
+ *     patient is in the same half. Not parity: the corpus's patient numbers are all odd, so
+ *     parity would put every note in one half.
+ *   - Presidio, by sample index: the 0-based position in the JSON array; even is tune, odd is check.
  *
  * Scores are token level, as the PhysioNet deid and Philter papers report them: a token (a run of
  * letters or digits) is PHI when it overlaps a gold span and is flagged when it overlaps a detected
  * span. Prints recall, precision and F1 per type and overall for two views — every gold category
  * (clinician names and bare years included, bare-year detection on) and Safe Harbor (clinician
  * names and bare years neither required nor counted against precision) — then throughput, and
- * ends with one line `recall=… precision=… f1=… per_s=…` for the Safe Harbor view.
- * Only counts and type names are printed, never corpus text.
+ * ends with one line `half=… notes=… tokens=… recall=… precision=… f1=… per_s=…` for the Safe Harbor
+ * view. With `--split both` the tune half's block comes first, then the check half's; every figure
+ * names its half and that half's size (notes or samples, tokens). Only counts and type names are
+ * printed, never corpus text.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
@@ -24,9 +36,28 @@ interface GoldSpan {
   readonly type: string;
 }
 
-interface Doc {
+export interface Doc {
   readonly text: string;
   readonly gold: readonly GoldSpan[];
+  /** What the split is keyed on: the patient number (PhysioNet) or the sample index (Presidio). */
+  readonly key: number;
+}
+
+export type Corpus = 'physionet' | 'presidio';
+export type Half = 'tune' | 'check';
+export type Split = Half | 'both' | 'whole';
+const SPLITS: readonly string[] = ['tune', 'check', 'both'];
+
+/** The half a document belongs to (see the header): a pure function of the corpus and the key. */
+export function halfOf(corpus: Corpus, key: number): Half {
+  if (corpus === 'presidio') return key % 2 === 0 ? 'tune' : 'check';
+  const first = createHash('sha256').update(String(key)).digest()[0] ?? 0;
+  return (first & 1) === 0 ? 'tune' : 'check';
+}
+
+/** The documents of one half, in corpus order; `whole` is every document. */
+export function selectHalf(corpus: Corpus, docs: readonly Doc[], half: Half | 'whole'): Doc[] {
+  return half === 'whole' ? [...docs] : docs.filter((d) => halfOf(corpus, d.key) === half);
 }
 
 interface View {
@@ -58,14 +89,14 @@ const STATE_TEXT = new RegExp(
   'iu',
 );
 
-function loadPhysionet(textPath: string, phrasePath: string): Doc[] {
+export function loadPhysionet(textPath: string, phrasePath: string): Doc[] {
   const raw = readFileSync(textPath, 'utf8');
-  const docs = new Map<string, { text: string; gold: GoldSpan[] }>();
+  const docs = new Map<string, { text: string; gold: GoldSpan[]; key: number }>();
   // Record bodies start after the header line; gold offsets are relative to the body.
   for (const m of raw.matchAll(
     /START_OF_RECORD=(\d+)\|\|\|\|(\d+)\|\|\|\|\n([\s\S]*?)\|\|\|\|END_OF_RECORD/gu,
   )) {
-    docs.set(`${m[1]}:${m[2]}`, { text: m[3] ?? '', gold: [] });
+    docs.set(`${m[1]}:${m[2]}`, { text: m[3] ?? '', gold: [], key: Number(m[1]) });
   }
   for (const line of readFileSync(phrasePath, 'utf8').split('\n')) {
     const [patient, record, start, end, type] = line.trim().split(/\s+/u);
@@ -86,10 +117,11 @@ const PresidioFile = z.array(
   }),
 );
 
-function loadPresidio(path: string): Doc[] {
-  return PresidioFile.parse(JSON.parse(readFileSync(path, 'utf8'))).map((r) => ({
+export function loadPresidio(path: string): Doc[] {
+  return PresidioFile.parse(JSON.parse(readFileSync(path, 'utf8'))).map((r, i) => ({
     text: r.full_text,
     gold: r.spans.map((s) => ({ start: s.start_position, end: s.end_position, type: s.entity_type })),
+    key: i,
   }));
 }
 
@@ -139,9 +171,13 @@ const ratio = (a: number, b: number): number => (b === 0 ? 1 : a / b);
 const f1 = (p: number, r: number): number => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
 const fmt = (n: number): string => n.toFixed(3);
 
-function report(docs: readonly Doc[], view: View): { recall: number; precision: number; f1: number } {
+function report(
+  docs: readonly Doc[],
+  view: View,
+  label: string,
+): { recall: number; precision: number; f1: number } {
   const { byGold, byPred, all } = score(docs, view);
-  console.log(`\n== ${view.name}`);
+  console.log(`\n== [${label}] ${view.name}`);
   console.log('recall by gold type (tokens):');
   for (const [type, c] of [...byGold].sort()) {
     console.log(`  ${type.padEnd(20)} recall=${fmt(ratio(c.tp, c.tp + c.fn))}  (${c.tp}/${c.tp + c.fn})`);
@@ -153,7 +189,7 @@ function report(docs: readonly Doc[], view: View): { recall: number; precision: 
   const recall = ratio(all.tp, all.tp + all.fn);
   const precision = ratio(all.tp, all.tp + all.fp);
   console.log(
-    `overall: recall=${fmt(recall)} precision=${fmt(precision)} f1=${fmt(f1(precision, recall))} (tp=${all.tp} fn=${all.fn} fp=${all.fp})`,
+    `overall [${label}]: recall=${fmt(recall)} precision=${fmt(precision)} f1=${fmt(f1(precision, recall))} (tp=${all.tp} fn=${all.fn} fp=${all.fp})`,
   );
   return { recall, precision, f1: f1(precision, recall) };
 }
@@ -171,13 +207,69 @@ function throughput(docs: readonly Doc[]): number {
   return chars / (best / 1000);
 }
 
-function main(argv: readonly string[]): void {
+/** Every token (a run of letters or digits) of the documents, PHI or not. */
+export const tokenCount = (docs: readonly Doc[]): number =>
+  docs.reduce((n, d) => n + [...d.text.matchAll(TOKEN)].length, 0);
+
+export const USAGE = `usage: npm run deid:eval -- (--physionet <text> <phrase> | --presidio <json>) [--split tune|check|both]
+  --physionet  the PhysioNet deid corpus: its .text and .phrase files
+  --presidio   the Presidio synthetic set (JSON)
+  --split      tune or check: that half only; both: the tune half, then the check half;
+               no flag: the whole file. PhysioNet is split by patient (SHA-256 of the patient
+               number, low bit of its first byte: 0 tune, 1 check), Presidio by sample index
+               (even tune, odd check).
+  --help       this text`;
+
+export type Args =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'error'; readonly message: string }
+  | {
+      readonly kind: 'run';
+      readonly corpus: Corpus;
+      readonly paths: readonly string[];
+      readonly split: Split;
+    };
+
+export function parseArgs(argv: readonly string[]): Args {
   const args = argv.filter((a) => a !== '--');
-  let docs: Doc[];
-  let views: View[];
-  if (args[0] === '--physionet' && args[1] !== undefined && args[2] !== undefined) {
-    docs = loadPhysionet(args[1], args[2]);
-    views = [
+  let corpus: Corpus | undefined;
+  let paths: string[] = [];
+  let split: Split | undefined;
+  const error = (message: string): Args => ({ kind: 'error', message });
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--help' || a === '-h') return { kind: 'help' };
+    if (a === '--physionet' || a === '--presidio') {
+      if (corpus !== undefined) return error('give one corpus: --physionet or --presidio');
+      corpus = a === '--physionet' ? 'physionet' : 'presidio';
+      const n = corpus === 'physionet' ? 2 : 1;
+      paths = args.slice(i + 1, i + 1 + n);
+      if (paths.length < n || paths.some((p) => p.startsWith('--'))) {
+        return error(
+          corpus === 'physionet' ? '--physionet needs <text> <phrase>' : '--presidio needs <json>',
+        );
+      }
+      i += n;
+    } else if (a === '--split' || a.startsWith('--split=')) {
+      const value = a === '--split' ? args[++i] : a.slice('--split='.length);
+      if (value === undefined || !SPLITS.includes(value)) {
+        return error(
+          `--split must be tune, check or both (got ${value === undefined ? 'nothing' : `"${value}"`})`,
+        );
+      }
+      if (split !== undefined) return error('--split given twice');
+      split = value as Split;
+    } else {
+      return error(`unknown argument "${a}"`);
+    }
+  }
+  if (corpus === undefined) return error('give a corpus: --physionet <text> <phrase> or --presidio <json>');
+  return { kind: 'run', corpus, paths, split: split ?? 'whole' };
+}
+
+function views(corpus: Corpus): View[] {
+  if (corpus === 'physionet') {
+    return [
       {
         name: 'all gold categories (clinician names + bare years, bareYears on)',
         ignored: new Set(),
@@ -190,37 +282,58 @@ function main(argv: readonly string[]): void {
         options: {},
       },
     ];
-  } else if (args[0] === '--presidio' && args[1] !== undefined) {
-    docs = loadPresidio(args[1]);
-    // ORGANIZATION, TITLE and NRP (nationality, religion, politics) are not Safe Harbor identifiers;
-    // GPE mixes cities with states and countries, and AGE includes ages under 90.
-    views = [
-      { name: 'all gold categories', ignored: new Set(['ORGANIZATION', 'TITLE', 'NRP']), options: {} },
-      {
-        name: 'Safe Harbor (bare years and weekdays in DATE_TIME not scored)',
-        ignored: new Set(['ORGANIZATION', 'TITLE', 'NRP', 'GPE', 'AGE']),
-        ignoreText: /^(?:(?:19|20)\d\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day)$/iu,
-        options: {},
-      },
-    ];
-  } else {
-    console.error('usage: deid-eval --physionet <text> <phrase> | --presidio <json>');
-    process.exitCode = 2;
-    return;
   }
+  // ORGANIZATION, TITLE and NRP (nationality, religion, politics) are not Safe Harbor identifiers;
+  // GPE mixes cities with states and countries, and AGE includes ages under 90.
+  return [
+    { name: 'all gold categories', ignored: new Set(['ORGANIZATION', 'TITLE', 'NRP']), options: {} },
+    {
+      name: 'Safe Harbor (bare years and weekdays in DATE_TIME not scored)',
+      ignored: new Set(['ORGANIZATION', 'TITLE', 'NRP', 'GPE', 'AGE']),
+      ignoreText: /^(?:(?:19|20)\d\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day)$/iu,
+      options: {},
+    },
+  ];
+}
+
+function evaluate(corpus: Corpus, all: readonly Doc[], half: Half | 'whole'): void {
+  const docs = selectHalf(corpus, all, half);
+  const unit = corpus === 'physionet' ? 'notes' : 'samples';
+  const tokens = tokenCount(docs);
+  const name = half === 'whole' ? 'whole file' : `${half} half`;
+  const label = `${name}: ${docs.length} ${unit}, ${tokens} tokens`;
   const chars = docs.reduce((n, d) => n + d.text.length, 0);
+  const patients = corpus === 'physionet' ? ` patients=${new Set(docs.map((d) => d.key)).size}` : '';
+  console.log(`\n#### ${name} (${corpus})`);
   console.log(
-    `documents=${docs.length} chars=${chars} gold spans=${docs.reduce((n, d) => n + d.gold.length, 0)}`,
+    `half=${half} ${unit}=${docs.length} (of ${all.length})${patients} tokens=${tokens} documents=${docs.length} chars=${chars} gold spans=${docs.reduce((n, d) => n + d.gold.length, 0)}`,
   );
   let last = { recall: 0, precision: 0, f1: 0 };
-  for (const view of views) last = report(docs, view);
+  for (const view of views(corpus)) last = report(docs, view, label);
   const perS = throughput(docs);
   console.log(
-    `\nthroughput: ${Math.round(perS)} chars/s = ${(perS / 1e6).toFixed(2)} MB/s (UTF-16 chars, one core)`,
+    `\nthroughput [${label}]: ${Math.round(perS)} chars/s = ${(perS / 1e6).toFixed(2)} MB/s (UTF-16 chars, one core)`,
   );
   console.log(
-    `recall=${fmt(last.recall)} precision=${fmt(last.precision)} f1=${fmt(last.f1)} per_s=${Math.round(perS)}`,
+    `half=${half} ${unit}=${docs.length} tokens=${tokens} recall=${fmt(last.recall)} precision=${fmt(last.precision)} f1=${fmt(last.f1)} per_s=${Math.round(perS)}`,
   );
 }
 
-main(process.argv.slice(2));
+function main(argv: readonly string[]): void {
+  const args = parseArgs(argv);
+  if (args.kind === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  if (args.kind === 'error') {
+    console.error(`deid-eval: ${args.message}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const [first = '', second = ''] = args.paths;
+  const docs = args.corpus === 'physionet' ? loadPhysionet(first, second) : loadPresidio(first);
+  const halves: (Half | 'whole')[] = args.split === 'both' ? ['tune', 'check'] : [args.split];
+  for (const half of halves) evaluate(args.corpus, docs, half);
+}
+
+if (require.main === module) main(process.argv.slice(2));
