@@ -11,10 +11,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { triageLayersFromEnvironment } from '../lambdas/assistant/second-opinion/composition';
 import { type TriageOutcome, TriageService, triageMessage } from '../lambdas/assistant/triage';
+import { cliOptions, HELP } from './cli-options';
 
 const USAGE = `usage: npm run triage:eval -- [--set dev|holdout|<file.json>] [--half tune|check|all] [--layers local|screen] [--misses] [--json]
 
@@ -62,19 +62,19 @@ export function wilson(hits: number, total: number): Rate {
 }
 
 async function main(): Promise<void> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse();
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (args.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const set = args.values.set ?? 'dev';
-  const half = args.values.half ?? (set === 'dev' ? 'check' : 'all');
+  const options = cliOptions(
+    {
+      set: { type: 'string' },
+      half: { type: 'string' },
+      layers: { type: 'string' },
+      misses: { type: 'boolean' },
+      json: { type: 'boolean' },
+      ...HELP,
+    },
+    USAGE,
+  );
+  const set = options.set ?? 'dev';
+  const half = options.half ?? (set === 'dev' ? 'check' : 'all');
   if (!['tune', 'check', 'all'].includes(half)) {
     process.stderr.write(`--half must be tune, check or all\n${USAGE}\n`);
     process.exit(2);
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   if (half === 'tune') items = items.slice(0, middle);
   if (half === 'check') items = items.slice(middle);
 
-  const layers = args.values.layers ?? 'local';
+  const layers = options.layers ?? 'local';
   if (layers !== 'local' && layers !== 'screen') {
     process.stderr.write(`--layers must be local or screen\n${USAGE}\n`);
     process.exit(2);
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       outcome: layers === 'screen' ? triageMessage(item.text) : await service.triage(item.text, item.text),
     });
   const figures = score(results);
-  if (args.values.json) {
+  if (options.json) {
     process.stdout.write(`${JSON.stringify({ set, half, size: items.length, ...figures }, null, 2)}\n`);
   } else {
     printTable(
@@ -121,27 +121,12 @@ async function main(): Promise<void> {
       items.length,
       figures,
     );
-    if (args.values.misses) printMisses(results, half === 'tune' || set !== 'dev');
+    if (options.misses) printMisses(results, half === 'tune' || set !== 'dev');
   }
   const f3 = (r: Rate): string => r.rate.toFixed(3);
   process.stdout.write(
     `recall=${f3(figures.recall)} false_emergency=${f3(figures.falseEmergency)} right_number=${f3(figures.rightNumber)}\n`,
   );
-}
-
-function parse() {
-  return parseArgs({
-    options: {
-      set: { type: 'string' },
-      half: { type: 'string' },
-      layers: { type: 'string' },
-      misses: { type: 'boolean' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
 }
 
 interface Result {

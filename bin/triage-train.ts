@@ -14,7 +14,6 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { KEY_TERMS } from '../lambdas/assistant/red-flags/screen';
 import { SpellingTolerance } from '../lambdas/assistant/red-flags/text';
@@ -23,6 +22,7 @@ import {
   LocalRiskModelSchema,
   riskFeatures,
 } from '../lambdas/assistant/second-opinion/local-risk';
+import { cliOptions, HELP } from './cli-options';
 
 const USAGE = `usage: npm run triage:train -- [--max-false <rate>] [--check]
   --max-false  out-of-fold false-emergency rate the threshold may reach (default 0.03)
@@ -140,18 +140,15 @@ function threshold(
 }
 
 function main(): void {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse();
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (args.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const maxFalse = Number(args.values['max-false'] ?? '0.03');
+  const options = cliOptions(
+    {
+      'max-false': { type: 'string' },
+      check: { type: 'boolean' },
+      ...HELP,
+    },
+    USAGE,
+  );
+  const maxFalse = Number(options['max-false'] ?? '0.03');
   if (!Number.isFinite(maxFalse) || maxFalse < 0 || maxFalse > 1) {
     process.stderr.write(`--max-false must be a rate between 0 and 1\n${USAGE}\n`);
     process.exit(2);
@@ -176,7 +173,7 @@ function main(): void {
   process.stdout.write(`spelling guard: ${guard.words.length} dictionary words kept as typed\n`);
   const stale = (file: string, value: unknown): boolean =>
     !existsSync(file) || JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) !== JSON.stringify(value);
-  if (args.values.check) {
+  if (options.check) {
     // Compared as data: the formatter may lay the files out differently.
     const staleFiles = [
       ...(stale(MODEL_FILE, model) ? [MODEL_FILE] : []),
@@ -192,18 +189,6 @@ function main(): void {
   writeFileSync(MODEL_FILE, text);
   writeFileSync(GUARD_FILE, `${JSON.stringify(guard, null, 1)}\n`);
   process.stdout.write(`wrote ${MODEL_FILE} and ${GUARD_FILE}\n`);
-}
-
-function parse() {
-  return parseArgs({
-    options: {
-      'max-false': { type: 'string' },
-      check: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
 }
 
 if (require.main === module) main();

@@ -327,7 +327,7 @@ export interface KAnonymityResult {
   readonly patients: number;
   /** k of the engine's output before any further generalization. */
   readonly kBefore: number | null;
-  /** k after the chosen level and suppression; when no level is chosen, the best k any level reaches. */
+  /** k after the chosen level and suppression; when no level is chosen, the best k over all levels. */
   readonly kAfter: number | null;
   readonly level: number | null;
   readonly generalization: GeneralizationLevel | null;
@@ -471,7 +471,7 @@ export function chooseGeneralization(
       kAfter: best,
       suppressionNeeded: null,
       levels,
-      message: `no generalization level reaches k = ${target} ${budget}, and none can with any budget: every equivalence class is smaller than ${target} at every level`,
+      message: `no generalization level reaches k = ${target} ${budget}, and no budget would help: every equivalence class is smaller than ${target} at every level`,
     };
   const needed = possible.reduce(fewest);
   const share = shareRoundedUp(needed.suppressed, patients);

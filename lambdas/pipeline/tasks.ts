@@ -256,7 +256,7 @@ export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): 
   if (qis.length === 0) failures.push('empty-dataset');
   else if (!kAnonymity.passed) failures.push('k-anonymity');
 
-  // Counts and the bias report say what was done: a run that fails for any reason suppresses no one.
+  // Counts and the bias report say what was done: a run that fails, whatever the reason, suppresses no one.
   const level = kAnonymity.generalization;
   const suppressedIndices = new Set(
     failures.length === 0 && level !== null
@@ -385,7 +385,7 @@ export async function validateRun(input: ValidateRunInput, deps: PipelineDeps): 
 
 /**
  * Finds every resource to suppress: the suppressed patients, what references them, and what
- * references those, pass after pass until a pass finds nothing new. Returns the files holding any.
+ * references those, pass after pass until a pass finds nothing new. Returns the files that hold such resources.
  */
 async function suppressedFiles(
   deps: PipelineRunDeps,

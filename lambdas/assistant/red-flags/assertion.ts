@@ -13,7 +13,7 @@
  * first and mask what they cover, as in NegEx (Chapman et al., J Biomed Inform 2001).
  */
 import { type CompiledPhrase, compilePhrase, findPhrase, type Language, type PhraseMatch } from './phrases';
-import type { Token } from './tokens';
+import { CONTRASTS, type Token } from './tokens';
 
 export type AssertionKind = 'negated' | 'historical' | 'hypothetical' | 'idiomatic' | 'administrative';
 
@@ -48,18 +48,6 @@ const SUBJECTS: ReadonlySet<string> = new Set([
   'yo',
   'el',
   'ella',
-]);
-
-const CONTRASTS: ReadonlySet<string> = new Set([
-  'but',
-  'however',
-  'although',
-  'though',
-  'yet',
-  'except',
-  'pero',
-  'aunque',
-  'sino',
 ]);
 
 /** Tokens a trigger reaches (Chapman's NegEx window is five; ConText uses the clause). */

@@ -59,15 +59,23 @@ export function foldAccents(text: string): string {
 const SENTENCE_BREAK = /(?<!\d)[.!?;¿¡]+|[.!?;¿¡]+(?!\d)|\n+/;
 const TOKEN = /[a-z0-9]+(?:'[a-z]+)?(?:\.\d+)?|,/g;
 
-/** Words that start a new clause: ConText scopes stop there (Harkema 2009, "termination terms"). */
-const CLAUSE_BREAKERS = new Set([
-  ',',
+/** Contrast words: a clause break, and the end of a usual-pattern reading ("usually..., but now"). */
+export const CONTRASTS: ReadonlySet<string> = new Set([
   'but',
   'however',
   'although',
   'though',
   'yet',
   'except',
+  'pero',
+  'aunque',
+  'sino',
+]);
+
+/** Words that start a new clause: ConText scopes stop there (Harkema 2009, "termination terms"). */
+const CLAUSE_BREAKERS = new Set([
+  ',',
+  ...CONTRASTS,
   'because',
   'cause',
   'so',
@@ -75,9 +83,6 @@ const CLAUSE_BREAKERS = new Set([
   'while',
   'until',
   'which',
-  'pero',
-  'aunque',
-  'sino',
   'porque',
   'pues',
   'mientras',
