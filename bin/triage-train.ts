@@ -51,7 +51,7 @@ export function tuningSets(): { set: string; items: Item[] }[] {
     z.array(Item).parse(JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')));
   const dev = read('dev-set.json');
   const sets = [{ set: 'dev-set.json (tune half)', items: dev.slice(0, Math.ceil(dev.length / 2)) }];
-  for (const file of ['tune-b.json', 'tune-c.json', 'tune-d.json'])
+  for (const file of ['tune-b.json', 'tune-c.json', 'tune-d.json', 'tune-e.json'])
     if (existsSync(join(FIXTURES, file))) sets.push({ set: file, items: read(file) });
   return sets;
 }
