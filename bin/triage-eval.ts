@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { RedFlagScreen } from '../lambdas/assistant/red-flags/screen';
 import { triageLayersFromEnvironment } from '../lambdas/assistant/second-opinion/composition';
 import { type TriageOutcome, TriageService, triageMessage } from '../lambdas/assistant/triage';
 import { cliOptions, HELP } from './cli-options';
@@ -191,9 +192,22 @@ function printMisses(results: readonly Result[], showText: boolean): void {
     if (!wrong) continue;
     const got = `${outcome.disposition}${outcome.categories.length ? ` [${outcome.categories.join(',')}]` : ''} ${outcome.contacts[0]?.number ?? '-'}`;
     process.stdout.write(
-      `${item.id} ${item.label}/${item.category}/${item.number ?? '-'} -> ${got}${showText ? `\n    ${item.text}` : ''}\n`,
+      `${item.id} ${item.label}/${item.category}/${item.number ?? '-'} -> ${got}${showText ? `\n    ${item.text}\n    ${readingOf(item.text)}` : ''}\n`,
     );
   }
+}
+
+const explainer = new RedFlagScreen();
+
+/** What the screen read (concepts, suppressed ones with the reason): shown only for tuning sets. */
+function readingOf(text: string): string {
+  return explainer
+    .explain(text)
+    .map(
+      (m) =>
+        `${m.concept}${m.suppressed ? `(${m.suppressed})` : ''}${m.assertion.experiencer === 'other' ? '@other' : ''}`,
+    )
+    .join(' ');
 }
 
 if (require.main === module) void main();

@@ -487,6 +487,13 @@ describe('general forms: classes of phrasing, each with its own synthetic exampl
     ],
     // A dialysis access or graft bleeding out of control.
     ['his dialysis graft is spurting blood and it will not clot', 'severe-bleeding'],
+    // A condition ends at its consequent: the event after the comma is real.
+    ['if this is just gas, why is my chest crushing and my left arm numb and sweaty', 'cardiac'],
+    // Spanish reflexive self-harm in the infinitive and the present.
+    ['tengo ganas de hacerme dano otra vez', 'suicide-self-harm'],
+    ['me hago dano cuando estoy sola y hoy tengo la navaja', 'suicide-self-harm'],
+    // A real event beside a story: the story's frame ends at the sentence.
+    ['saw a video about strokes. now my face is drooping on one side and my words are slurred', 'stroke'],
   ] as const)('"%s" → %s', (text, category) => {
     expect(screen.screen(text).emergencyCategories).toContain(category);
   });
@@ -531,6 +538,28 @@ describe('general forms: classes of phrasing, each with its own synthetic exampl
     // A habitual, self-limiting pattern.
     'my throat feels tight whenever i get nervous and it goes away after a few minutes of breathing slowly',
     'the dizzy spells pass within a minute every time i stand up too fast',
+    // A condition runs to its consequent, across "while" and "and".
+    'if grandpa gets confused while he is home alone and falls down the stairs, who should the sitter call first?',
+    'if my wife ever passes out while driving and crashes, what is the plan?',
+    // Something seen, read or taught about.
+    'watched a movie where a guy had a heart attack shoveling snow, how common is that?',
+    'our first aid lecture covered choking today, do you teach the heimlich on infants?',
+    'read an article that says a stroke can happen at 30, what are my risks',
+    'en un video vi que un nino se trago una pila, como guardo las pilas?',
+    // Making a home safe.
+    'how do i babyproof the kitchen, worried about the dishwasher pods and outlets',
+    // A named condition, not an event.
+    'my brother and my aunt have a seizure disorder, should my kids be tested?',
+    'does heart disease run in families if my dad has it',
+    // Idioms built on drowning, choking and strokes of luck.
+    'i am drowning in paperwork this month, can the nurse call me back tomorrow',
+    'pure stroke of luck, the pharmacy had my inhaler in stock',
+    'pollen season is choking me out, need my allergy spray refilled',
+    // Spanish: harm that is not reflexive is not self-harm.
+    'mi hija se comio un pedazo de jabon, le hace dano?',
+    'la leche me hace dano al estomago, que puedo tomar',
+    // A care service named after a concept, in Spanish.
+    'necesito una cita en la clinica de diabetes para mi mama',
   ])('"%s" is not an emergency', (text) => {
     expect(screen.screen(text).disposition).not.toBe('emergency');
   });

@@ -28,7 +28,7 @@ export interface TriggerSpec {
     | 'chronic'
     | 'animal';
   /** For 'administrative': the trigger stands right after ('backward') or just before the mention. */
-  readonly direction: 'forward' | 'backward' | 'clause';
+  readonly direction: 'forward' | 'backward' | 'clause' | 'sentence';
   readonly en: readonly string[];
   readonly es: readonly string[];
 }
@@ -337,6 +337,28 @@ export const TRIGGERS: readonly TriggerSpec[] = [
     ],
   },
   {
+    // Frames that hold for the rest of their sentence, commas and all: something seen, read or
+    // taught about (a story, not an event), and making a home safe.
+    kind: 'hypothetical',
+    direction: 'sentence',
+    en: [
+      'saw|watched|read|reading|heard|listened|listening a|an|the|this|to|about tiktok|video|post|show|movie|film|documentary|podcast|article|novel|book|story|episode|lecture|news|reel',
+      'tiktok|video|post|show|movie|film|documentary|podcast|article|novel|book|episode|lecture|reel that|where|says|said|about',
+      'my|our|a nursing|cpr|first|health|biology|anatomy class|course|lecture|textbook',
+      'a character',
+      '=childproof|=childproofing|=babyproof|=babyproofing',
+      'child|baby proof|proofing',
+      'keep|keeping safe|safer from',
+    ],
+    es: [
+      'vi|lei|escuche|mire|vimos un|una|el|la video|programa|pelicula|noticia|noticias|articulo|libro|novela|clase|podcast|serie',
+      'en un|una|el|la video|programa|pelicula|noticia|noticias|articulo|libro|novela|clase|podcast|serie',
+      'un|una personaje',
+      'a prueba de ninos|bebes',
+      'proteger la|mi casa',
+    ],
+  },
+  {
     kind: 'idiomatic',
     direction: 'clause',
     en: [
@@ -370,6 +392,12 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'going to explode with|from',
       'fell asleep',
       'fall asleep',
+      'stroke of luck|genius|fate|inspiration',
+      'drowning in work|paperwork|emails|bills|homework|debt|laundry',
+      'drowning at work|school',
+      'inbox|desk|job|phone is|on fire',
+      'season|allergies|pollen|dust|work|job is|are choking me',
+      'choking me out',
     ],
     es: [
       'me muero de ganas|risa|hambre|sueno',
@@ -385,10 +413,19 @@ export const TRIGGERS: readonly TriggerSpec[] = [
     kind: 'administrative',
     direction: 'backward',
     en: [
-      'med|meds|medication|medications|medicine|medicines|pill|pills|prescription|prescriptions|refill|refills|doctor|specialist|neurologist|cardiologist|clinic|appointment|appt|follow|followup|test|tests|testing|screening|history|plan|class|education|support|group|free|awareness|insurance|paperwork|form|forms|records|bill|prevention|risk|risks|diary|log|monitor|detector|nurse|program|rehab',
+      'med|meds|medication|medications|medicine|medicines|pill|pills|prescription|prescriptions|refill|refills|action|doctor|specialist|neurologist|cardiologist|clinic|appointment|appt|follow|followup|test|tests|testing|screening|history|plan|class|education|support|group|free|awareness|insurance|paperwork|form|forms|records|bill|prevention|risk|risks|diary|log|monitor|detector|nurse|program|rehab',
       'control|hotline|helpline|center|centre|lifeline|website|poster|pamphlet|brochure|magnet|sticker|kit|lock|locks|proof|proofing|survivor|survivors',
+      // A named condition, not an event: "seizure disorder", "heart disease".
+      'disorder|disorders|disease|diseases|syndrome',
     ],
     es: ['medicina|medicinas|medicamento|pastillas|receta|cita|doctor|clinica|prueba|seguro'],
+  },
+  {
+    // A care service named after the concept: "clinica de derrame", "centro de diabetes".
+    kind: 'administrative',
+    direction: 'forward',
+    en: [],
+    es: ['clinica|centro|unidad|programa|especialista|departamento de|para'],
   },
   {
     kind: 'administrative',
@@ -451,6 +488,9 @@ export interface Assertion {
   readonly experiencer: 'patient' | 'other';
 }
 
+/** Words that open a condition's consequent ("..., then", "so"): the condition ends there. */
+const CONSEQUENT_WORDS: ReadonlySet<string> = new Set(['then', 'so', 'entonces', 'luego']);
+
 /** The ConText triggers of a message, found once and asked for each mention. */
 export class AssertionContext {
   private readonly hits: readonly TriggerHit[];
@@ -501,6 +541,19 @@ export class AssertionContext {
   /** "usually it passes, but now...": a contrast word ends a usual-pattern reading. */
   private contrastBetween(from: number, to: number): boolean {
     for (let i = from + 1; i < to; i++) if (CONTRASTS.has(this.tokens[i]?.word ?? '')) return true;
+    return false;
+  }
+
+  /**
+   * A condition's clause runs to its consequent: "if my mom falls while I'm at work and hits her
+   * head, what should..." keeps "hits her head" conditional across "while" and "and"; a comma, a
+   * contrast, "then" or "so" ends it (the protasis ends where the apodosis starts).
+   */
+  private conditionEndsBetween(from: number, to: number): boolean {
+    for (let i = from + 1; i < to; i++) {
+      const word = this.tokens[i]?.word ?? '';
+      if (word === ',' || CONTRASTS.has(word) || CONSEQUENT_WORDS.has(word)) return true;
+    }
     return false;
   }
 
@@ -561,8 +614,10 @@ export class AssertionContext {
         (hit) =>
           (hit.kind === 'hypothetical' || hit.kind === 'animal') &&
           hit.sentence === first.sentence &&
-          this.tokens[hit.start]?.segment === first.segment &&
-          hit.start <= start,
+          hit.start <= start &&
+          (hit.direction === 'sentence' ||
+            this.tokens[hit.start]?.segment === first.segment ||
+            !this.conditionEndsBetween(hit.end, start)),
       ),
       idiomatic: this.hits.some((hit) => hit.kind === 'idiomatic' && overlaps(hit)),
       administrative: this.hits.some(

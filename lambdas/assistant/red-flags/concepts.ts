@@ -819,8 +819,9 @@ export const CONCEPTS = {
     es: [
       '=cortarme|=cortandome|=cortarse|=cortandose',
       '=lastimarme|=lastimandome',
-      'hacerme dano',
-      'hacerse dano',
+      // Reflexive only: "hacerme/hacerse dano" is self-harm, "le hace dano" (does it harm him) is not.
+      '=hacerme|=hacerse|=hacerte dano',
+      '=me =hago dano',
       'autolesion*',
     ],
   },

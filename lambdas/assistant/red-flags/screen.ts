@@ -226,7 +226,28 @@ export class RedFlagScreen {
   private readonly concepts = compileConcepts();
   private readonly spelling = new SpellingTolerance(KEY_TERMS, isSpelledRight);
 
-  screen(message: string): ScreenResult {
+  /**
+   * Every concept mention with its assertion and, where it does not count, why: what the screen
+   * read, for `npm run triage:eval -- --misses` (concept names and reasons, never the text).
+   */
+  explain(message: string): { concept: ConceptId; assertion: Assertion; suppressed?: Suppression }[] {
+    const { mentions, reasons } = this.#read(message);
+    return mentions.map((m, i) => {
+      const reason = reasons[i];
+      return {
+        concept: m.concept,
+        assertion: m.assertion,
+        ...(reason === undefined ? {} : { suppressed: reason }),
+      };
+    });
+  }
+
+  #read(message: string): {
+    tokens: Token[];
+    context: AssertionContext;
+    mentions: Mention[];
+    reasons: (Suppression | undefined)[];
+  } {
     const tokens = withLanguages(tokenize(message, this.spelling));
     const raw: Array<{ concept: CompiledConcept; start: number; end: number; slots: readonly number[] }> = [];
     const conceptTokens = new Set<number>();
@@ -248,6 +269,11 @@ export class RedFlagScreen {
       assertion: context.assert(m.start, m.end, m.slots),
     }));
     const reasons = mentions.map((mention) => suppressionOf(mention, mentions, tokens));
+    return { tokens, context, mentions, reasons };
+  }
+
+  screen(message: string): ScreenResult {
+    const { tokens, context, mentions, reasons } = this.#read(message);
     const suppressed: Array<{ concept: ConceptId; reason: Suppression }> = [];
     mentions.forEach((mention, i) => {
       const reason = reasons[i];
