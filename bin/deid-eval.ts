@@ -29,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { type DetectOptions, detectPhi, type PhiSpan } from '../lambdas/phi';
 import { STATE_CODES, STATE_NAMES } from '../lambdas/phi/lexicon';
+import { detectPhi as detectPhiLight } from '../lambdas/phi/light';
 
 interface GoldSpan {
   readonly start: number;
@@ -128,9 +129,26 @@ export function loadPresidio(path: string): Doc[] {
 const overlaps = (a: { start: number; end: number }, s: number, e: number): boolean =>
   a.start < e && s < a.end;
 
+type Detect = (text: string, options: DetectOptions) => PhiSpan[];
+
+/**
+ * What is scored: `training`, the recall-first keep-list over the dictionary entry; `engine`, the
+ * dictionary entry's detectors alone, precision-first (what the de-identification engine runs on
+ * free text today); `assistant`, the chat minimizer's light entry, precision-first.
+ */
+export const EVAL_MODES = ['training', 'engine', 'assistant'] as const;
+export type EvalMode = (typeof EVAL_MODES)[number];
+
+export function detectorFor(mode: EvalMode): Detect {
+  if (mode === 'training') return (text, options) => detectPhi(text, { ...options, mode: 'training' });
+  if (mode === 'engine') return (text, options) => detectPhi(text, options);
+  return (text, options) => detectPhiLight(text, options);
+}
+
 function score(
   docs: readonly Doc[],
   view: View,
+  detect: Detect,
 ): { byGold: Map<string, Counts>; byPred: Map<string, Counts>; all: Counts } {
   const byGold = new Map<string, Counts>();
   const byPred = new Map<string, Counts>();
@@ -141,7 +159,7 @@ function score(
     m.set(k, c);
   };
   for (const doc of docs) {
-    const spans: PhiSpan[] = detectPhi(doc.text, view.options);
+    const spans: PhiSpan[] = detect(doc.text, view.options);
     let si = 0;
     for (const t of doc.text.matchAll(TOKEN)) {
       const s = t.index;
@@ -175,8 +193,9 @@ function report(
   docs: readonly Doc[],
   view: View,
   label: string,
+  detect: Detect,
 ): { recall: number; precision: number; f1: number } {
-  const { byGold, byPred, all } = score(docs, view);
+  const { byGold, byPred, all } = score(docs, view, detect);
   console.log(`\n== [${label}] ${view.name}`);
   console.log('recall by gold type (tokens):');
   for (const [type, c] of [...byGold].sort()) {
@@ -194,14 +213,14 @@ function report(
   return { recall, precision, f1: f1(precision, recall) };
 }
 
-/** Characters per second of detectPhi over the corpus (best of a few passes, after a warm-up). */
-function throughput(docs: readonly Doc[]): number {
+/** Characters per second of the mode's detector over the corpus (best of a few passes, after a warm-up). */
+function throughput(docs: readonly Doc[], detect: Detect): number {
   const chars = docs.reduce((n, d) => n + d.text.length, 0);
-  for (const d of docs) detectPhi(d.text);
+  for (const d of docs) detect(d.text, {});
   let best = Number.POSITIVE_INFINITY;
   for (let pass = 0; pass < 3; pass++) {
     const t0 = performance.now();
-    for (const d of docs) detectPhi(d.text);
+    for (const d of docs) detect(d.text, {});
     best = Math.min(best, performance.now() - t0);
   }
   return chars / (best / 1000);
@@ -211,13 +230,16 @@ function throughput(docs: readonly Doc[]): number {
 export const tokenCount = (docs: readonly Doc[]): number =>
   docs.reduce((n, d) => n + [...d.text.matchAll(TOKEN)].length, 0);
 
-export const USAGE = `usage: npm run deid:eval -- (--physionet <text> <phrase> | --presidio <json>) [--split tune|check|both]
+export const USAGE = `usage: npm run deid:eval -- (--physionet <text> <phrase> | --presidio <json>) [--split tune|check|both] [--mode training|engine|assistant]
   --physionet  the PhysioNet deid corpus: its .text and .phrase files
   --presidio   the Presidio synthetic set (JSON)
   --split      tune or check: that half only; both: the tune half, then the check half;
                no flag: the whole file. PhysioNet is split by patient (SHA-256 of the patient
                number, low bit of its first byte: 0 tune, 1 check), Presidio by sample index
                (even tune, odd check).
+  --mode       training (default): the recall-first keep-list (lambdas/phi/keep-list.ts);
+               engine: the dictionary entry's detectors alone, as the de-identification engine
+               runs them; assistant: the chat minimizer's light entry
   --help       this text`;
 
 export type Args =
@@ -228,6 +250,7 @@ export type Args =
       readonly corpus: Corpus;
       readonly paths: readonly string[];
       readonly split: Split;
+      readonly mode: EvalMode;
     };
 
 export function parseArgs(argv: readonly string[]): Args {
@@ -235,6 +258,7 @@ export function parseArgs(argv: readonly string[]): Args {
   let corpus: Corpus | undefined;
   let paths: string[] = [];
   let split: Split | undefined;
+  let mode: EvalMode | undefined;
   const error = (message: string): Args => ({ kind: 'error', message });
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -259,12 +283,22 @@ export function parseArgs(argv: readonly string[]): Args {
       }
       if (split !== undefined) return error('--split given twice');
       split = value as Split;
+    } else if (a === '--mode' || a.startsWith('--mode=')) {
+      const value = a === '--mode' ? args[++i] : a.slice('--mode='.length);
+      const known = EVAL_MODES.find((m) => m === value);
+      if (known === undefined) {
+        return error(
+          `--mode must be training, engine or assistant (got ${value === undefined ? 'nothing' : `"${value}"`})`,
+        );
+      }
+      if (mode !== undefined) return error('--mode given twice');
+      mode = known;
     } else {
       return error(`unknown argument "${a}"`);
     }
   }
   if (corpus === undefined) return error('give a corpus: --physionet <text> <phrase> or --presidio <json>');
-  return { kind: 'run', corpus, paths, split: split ?? 'whole' };
+  return { kind: 'run', corpus, paths, split: split ?? 'whole', mode: mode ?? 'training' };
 }
 
 function views(corpus: Corpus): View[] {
@@ -296,7 +330,8 @@ function views(corpus: Corpus): View[] {
   ];
 }
 
-function evaluate(corpus: Corpus, all: readonly Doc[], half: Half | 'whole'): void {
+function evaluate(corpus: Corpus, all: readonly Doc[], half: Half | 'whole', mode: EvalMode): void {
+  const detect = detectorFor(mode);
   const docs = selectHalf(corpus, all, half);
   const unit = corpus === 'physionet' ? 'notes' : 'samples';
   const tokens = tokenCount(docs);
@@ -304,18 +339,18 @@ function evaluate(corpus: Corpus, all: readonly Doc[], half: Half | 'whole'): vo
   const label = `${name}: ${docs.length} ${unit}, ${tokens} tokens`;
   const chars = docs.reduce((n, d) => n + d.text.length, 0);
   const patients = corpus === 'physionet' ? ` patients=${new Set(docs.map((d) => d.key)).size}` : '';
-  console.log(`\n#### ${name} (${corpus})`);
+  console.log(`\n#### ${name} (${corpus}, ${mode} mode)`);
   console.log(
     `half=${half} ${unit}=${docs.length} (of ${all.length})${patients} tokens=${tokens} documents=${docs.length} chars=${chars} gold spans=${docs.reduce((n, d) => n + d.gold.length, 0)}`,
   );
   let last = { recall: 0, precision: 0, f1: 0 };
-  for (const view of views(corpus)) last = report(docs, view, label);
-  const perS = throughput(docs);
+  for (const view of views(corpus)) last = report(docs, view, label, detect);
+  const perS = throughput(docs, detect);
   console.log(
     `\nthroughput [${label}]: ${Math.round(perS)} chars/s = ${(perS / 1e6).toFixed(2)} MB/s (UTF-16 chars, one core)`,
   );
   console.log(
-    `half=${half} ${unit}=${docs.length} tokens=${tokens} recall=${fmt(last.recall)} precision=${fmt(last.precision)} f1=${fmt(last.f1)} per_s=${Math.round(perS)}`,
+    `half=${half} mode=${mode} ${unit}=${docs.length} tokens=${tokens} recall=${fmt(last.recall)} precision=${fmt(last.precision)} f1=${fmt(last.f1)} per_s=${Math.round(perS)}`,
   );
 }
 
@@ -333,7 +368,7 @@ function main(argv: readonly string[]): void {
   const [first = '', second = ''] = args.paths;
   const docs = args.corpus === 'physionet' ? loadPhysionet(first, second) : loadPresidio(first);
   const halves: (Half | 'whole')[] = args.split === 'both' ? ['tune', 'check'] : [args.split];
-  for (const half of halves) evaluate(args.corpus, docs, half);
+  for (const half of halves) evaluate(args.corpus, docs, half, args.mode);
 }
 
 if (require.main === module) main(process.argv.slice(2));

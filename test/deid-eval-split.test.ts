@@ -184,7 +184,20 @@ describe('deid:eval tune/check split', () => {
       [['--', ...corpus, '--split', 'both'], 'both'],
       [[...corpus, '--split=both'], 'both'],
     ])('accepts %j as split %s', (argv, split) => {
-      expect(parseArgs(argv)).toEqual({ kind: 'run', corpus: 'presidio', paths: [presidio], split });
+      expect(parseArgs(argv)).toEqual({
+        kind: 'run',
+        corpus: 'presidio',
+        paths: [presidio],
+        split,
+        mode: 'training',
+      });
+    });
+
+    it.each([
+      [[...corpus, '--mode', 'assistant'], 'assistant'],
+      [[...corpus, '--mode=training'], 'training'],
+    ])('accepts %j as mode %s', (argv, mode) => {
+      expect(parseArgs(argv)).toMatchObject({ kind: 'run', mode });
     });
 
     it.each([
@@ -194,6 +207,9 @@ describe('deid:eval tune/check split', () => {
       [[...corpus, '--split='], /--split must be tune, check or both/],
       [[...corpus, '--split', 'tune', '--split', 'check'], /--split given twice/],
       [[...corpus, '--half', 'tune'], /unknown argument "--half"/],
+      [[...corpus, '--mode', 'keep'], /--mode must be training, engine or assistant \(got "keep"\)/],
+      [[...corpus, '--mode'], /--mode must be training, engine or assistant \(got nothing\)/],
+      [[...corpus, '--mode', 'training', '--mode', 'assistant'], /--mode given twice/],
       [['--split', 'tune'], /give a corpus/],
       [['--physionet', physionet.text, '--split', 'tune'], /--physionet needs <text> <phrase>/],
     ])('refuses %j', (argv, message) => {
@@ -245,7 +261,9 @@ describe('deid:eval tune/check split', () => {
         expect(both.stdout).toContain(`== ${label} Safe Harbor`);
         expect(both.stdout).toContain(`overall ${label}: recall=`);
         expect(both.stdout).toContain(`throughput ${label}:`);
-        expect(both.stdout).toMatch(new RegExp(`\\nhalf=${half} notes=${notes} tokens=${tokens} recall=`));
+        expect(both.stdout).toMatch(
+          new RegExp(`\\nhalf=${half} mode=training notes=${notes} tokens=${tokens} recall=`),
+        );
       }
       // Every `overall` line names a half; the halves' token counts add up to the whole file's.
       const overall = (out: string) =>

@@ -4,6 +4,7 @@
  * entries differ only in the WordDictionary passed to createPhiDetector, so there is one set of
  * detectors to test and fix.
  */
+import { unprovenSpans } from './keep-list';
 import { detectKnown } from './known';
 import { detectNames } from './names';
 import { detectPatterns, type Emit } from './patterns';
@@ -109,7 +110,15 @@ function detectWith(dict: WordDictionary, text: string, options: DetectOptions):
   } finally {
     current = saved;
   }
-  const spans = resolve(candidates);
+  let spans = resolve(candidates);
+  if (options.mode === 'training') {
+    if (!dict.fullVocabulary)
+      throw new Error(
+        'training mode needs the dictionary entry (lambdas/phi/index.ts): the keep-list proves words against its vocabulary',
+      );
+    const unproven = unprovenSpans(text, dict, { covered: spans });
+    if (unproven.length > 0) spans = [...spans, ...unproven].sort((a, b) => a.start - b.start);
+  }
   if (options.types === undefined) return spans;
   const wanted = new Set(options.types);
   return spans.filter((s) => wanted.has(s.type));

@@ -49,13 +49,17 @@ export function isUnknownWord(lower: string): boolean {
  * object the bundle already holds is the lookup table and no Set of 197K names is built.
  */
 export function isDistinctName(lower: string): boolean {
+  return isPersonName(lower) && isUnknownWord(lower);
+}
+
+/** A given name or surname of three letters or more (lower case), whether or not it is also a word. */
+export function isPersonName(lower: string): boolean {
   if (lower.length < 3) return false;
   if (names === undefined) {
     // See english-words.ts for why `require`.
     names = require('humannames') as Readonly<Record<string, number>>;
   }
-  const key = (lower[0] as string).toUpperCase() + lower.slice(1);
-  return Object.hasOwn(names, key) && isUnknownWord(lower);
+  return Object.hasOwn(names, (lower[0] as string).toUpperCase() + lower.slice(1));
 }
 
 let places: ReadonlySet<string> | undefined;
@@ -111,4 +115,6 @@ export const WORD_DICTIONARIES: WordDictionary = {
   isDistinctName,
   isPlaceName,
   startsPlaceName,
+  isPersonName,
+  fullVocabulary: true,
 };

@@ -17,7 +17,15 @@ export {
   type Redaction,
   type RedactOptions,
 } from './detect';
-export { type DetectOptions, type KnownIdentifier, PHI_TYPES, type PhiSpan, type PhiType } from './types';
+export {
+  DETECT_MODES,
+  type DetectMode,
+  type DetectOptions,
+  type KnownIdentifier,
+  PHI_TYPES,
+  type PhiSpan,
+  type PhiType,
+} from './types';
 
 const phi = createPhiDetector(NO_DICTIONARY);
 

@@ -47,6 +47,9 @@ export interface KnownIdentifier {
   readonly value: string;
 }
 
+export type DetectMode = 'assistant' | 'training';
+export const DETECT_MODES: readonly DetectMode[] = ['assistant', 'training'];
+
 export interface DetectOptions {
   readonly known?: readonly KnownIdentifier[];
   /**
@@ -54,6 +57,13 @@ export interface DetectOptions {
    * the residual scan leaves it off too, since the engine keeps years on purpose.
    */
   readonly bareYears?: boolean;
+  /**
+   * `assistant` (the default) is precision-first: only what a detector recognises is flagged, so a
+   * model can still read the message. `training` is recall-first (the training wall's free text):
+   * the detectors' spans plus every token the keep-list cannot prove safe (keep-list.ts). Training
+   * mode needs the dictionary entry (lambdas/phi/index.ts); the light entry refuses it.
+   */
+  readonly mode?: DetectMode;
   /** Report only these types (default: all). Detection still runs in full so spans stay whole. */
   readonly types?: readonly PhiType[];
 }

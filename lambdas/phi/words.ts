@@ -28,6 +28,13 @@ export interface WordDictionary {
   isPlaceName(lowerWords: string): boolean;
   /** The first word (lower case) of some US place name. */
   startsPlaceName(lower: string): boolean;
+  /** A given name or surname (lower case), English word or not: "suzette", and "will" too. */
+  isPersonName(lower: string): boolean;
+  /**
+   * True when isUnknownWord consults a full English vocabulary: the keep-list (keep-list.ts) can
+   * only prove a word safe against one, so the training mode needs it.
+   */
+  readonly fullVocabulary: boolean;
 }
 
 /**
@@ -39,6 +46,8 @@ export const NO_DICTIONARY: WordDictionary = {
   isDistinctName: () => false,
   isPlaceName: () => false,
   startsPlaceName: () => false,
+  isPersonName: () => false,
+  fullVocabulary: false,
 };
 
 export type CaseMode = 'mixed' | 'upper' | 'lower';
