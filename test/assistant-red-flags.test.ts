@@ -492,6 +492,13 @@ describe('general forms: classes of phrasing, each with its own synthetic exampl
     // Spanish reflexive self-harm in the infinitive and the present.
     ['tengo ganas de hacerme dano otra vez', 'suicide-self-harm'],
     ['me hago dano cuando estoy sola y hoy tengo la navaja', 'suicide-self-harm'],
+    // An animal in the sentence does not hide a person's emergency.
+    ['my dog bit me and my arm is gushing blood, it wont stop', 'severe-bleeding'],
+    ['walked the dog and now crushing chest pain and sweating', 'cardiac'],
+    // A wound bleeding heavily.
+    ['a dog attacked my daughter, her cheek is ripped open and bleeding a lot', 'severe-bleeding'],
+    // Onset in an instant.
+    ['came on in a second like a bomb inside my head, worst pain ever', 'thunderclap-headache'],
     // A real event beside a story: the story's frame ends at the sentence.
     ['saw a video about strokes. now my face is drooping on one side and my words are slurred', 'stroke'],
   ] as const)('"%s" → %s', (text, category) => {
@@ -555,6 +562,19 @@ describe('general forms: classes of phrasing, each with its own synthetic exampl
     'i am drowning in paperwork this month, can the nurse call me back tomorrow',
     'pure stroke of luck, the pharmacy had my inhaler in stock',
     'pollen season is choking me out, need my allergy spray refilled',
+    // Posts, news and posters; students studying.
+    'saw on facebook that coughing hard can stop a heart attack, true?',
+    'did you see the news about the family with carbon monoxide poisoning? which detector should i buy',
+    'saw a poster about stroke signs, what does the F in FAST stand for',
+    'pharmacy student here, studying for an exam: antidote for an opioid overdose?',
+    // A duration is no reading.
+    'my glucose test is at 28 weeks, do i have to fast',
+    // A record of a past event.
+    'the insurance form wants the date of my heart attack',
+    // A past event with an age.
+    'had one seizure once at 17 from no sleep, none since; the form asks',
+    // A plant named poison.
+    'itchy rash in lines after gardening, poison oak?',
     // Spanish: harm that is not reflexive is not self-harm.
     'mi hija se comio un pedazo de jabon, le hace dano?',
     'la leche me hace dano al estomago, que puedo tomar',

@@ -159,6 +159,8 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'in january|february|march|april|june|july|august|september|october|november|december',
       'that was # years|months ago',
       'when i|he|she|they|we was|were',
+      'once at|when|in',
+      'at age #',
       'since i|he|she|they|we was|were',
       'since childhood|birth',
       'as a child|kid|teen|teenager|baby',
@@ -347,6 +349,13 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'my|our|a nursing|cpr|first|health|biology|anatomy class|course|lecture|textbook',
       'a character',
       '=childproof|=childproofing|=babyproof|=babyproofing',
+      'saw|seen|read|posted on|in facebook|instagram|tiktok|youtube|tv|television|reddit|twitter|social|internet|online',
+      'saw|seen|read on|in the news|internet',
+      'on|in a forum|group|chat',
+      'did you see|hear the|about|that',
+      'saw|seen a|the poster|sign|flyer|billboard|ad|commercial',
+      'nursing|medical|pharmacy|nurse|med|paramedic|emt student|students|school',
+      'studying for|about',
       'child|baby proof|proofing',
       'keep|keeping safe|safer from',
     ],
@@ -354,6 +363,9 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'vi|lei|escuche|mire|vimos un|una|el|la video|programa|pelicula|noticia|noticias|articulo|libro|novela|clase|podcast|serie',
       'en un|una|el|la video|programa|pelicula|noticia|noticias|articulo|libro|novela|clase|podcast|serie',
       'un|una personaje',
+      'en facebook|tiktok|youtube|instagram|internet|television',
+      'en la|las tele|noticias',
+      'estudiante de enfermeria|medicina|farmacia',
       'a prueba de ninos|bebes',
       'proteger la|mi casa',
     ],
@@ -398,6 +410,8 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'inbox|desk|job|phone is|on fire',
       'season|allergies|pollen|dust|work|job is|are choking me',
       'choking me out',
+      // Plants and a rash named "poison": no poisoning.
+      'poison ivy|oak|sumac',
     ],
     es: [
       'me muero de ganas|risa|hambre|sueno',
@@ -436,6 +450,8 @@ export const TRIGGERS: readonly TriggerSpec[] = [
       'filled out for',
       'form|forms|paperwork|letter|note for|about',
       'schedule a|my',
+      // Asked for a record of the event, not reporting one ("the date of my heart attack").
+      'date|dates of',
     ],
     es: ['receta|cita|referencia para|de'],
   },
@@ -487,6 +503,13 @@ export interface Assertion {
   readonly administrative: boolean;
   readonly experiencer: 'patient' | 'other';
 }
+
+/** A person in the sentence: an animal's event stops at them. */
+const PERSON_WORDS: ReadonlySet<string> = new Set(
+  'i me my im mine he him his she her they them we us our son daughter kid kids child baby husband wife yo mi me mio el ella su hijo hija nino nina bebe esposo esposa'.split(
+    ' ',
+  ),
+);
 
 /** Words that open a condition's consequent ("..., then", "so"): the condition ends there. */
 const CONSEQUENT_WORDS: ReadonlySet<string> = new Set(['then', 'so', 'entonces', 'luego']);
@@ -557,6 +580,11 @@ export class AssertionContext {
     return false;
   }
 
+  private personBetween(from: number, to: number): boolean {
+    for (let i = from + 1; i < to; i++) if (PERSON_WORDS.has(this.tokens[i]?.word ?? '')) return true;
+    return false;
+  }
+
   /** The assertion of a mention spanning tokens start..end (inclusive). */
   assert(start: number, end: number, slots: readonly number[] = [start]): Assertion {
     const first = this.tokens[start];
@@ -609,16 +637,28 @@ export class AssertionContext {
             !currentInSentence &&
             this.hits.some((hit) => hit.kind === 'past' && inClause(hit) && hit.end < start))) &&
         !current,
-      // An animal's event is suppressed like a hypothetical one: it is no person's emergency.
-      hypothetical: this.hits.some(
-        (hit) =>
-          (hit.kind === 'hypothetical' || hit.kind === 'animal') &&
-          hit.sentence === first.sentence &&
-          hit.start <= start &&
-          (hit.direction === 'sentence' ||
-            this.tokens[hit.start]?.segment === first.segment ||
-            !this.conditionEndsBetween(hit.end, start)),
-      ),
+      // An animal's event is suppressed like a hypothetical one: it is no person's emergency. The
+      // animal is the one it happens to only within its clause and with no person named between
+      // ("my dog ate chocolate"; not "my dog bit me and my arm is gushing", nor "walked the dog and
+      // now crushing chest pain").
+      hypothetical:
+        this.hits.some(
+          (hit) =>
+            hit.kind === 'animal' &&
+            hit.sentence === first.sentence &&
+            hit.start <= start &&
+            this.tokens[hit.start]?.clause === first.clause &&
+            !this.personBetween(hit.end, start),
+        ) ||
+        this.hits.some(
+          (hit) =>
+            hit.kind === 'hypothetical' &&
+            hit.sentence === first.sentence &&
+            hit.start <= start &&
+            (hit.direction === 'sentence' ||
+              this.tokens[hit.start]?.segment === first.segment ||
+              !this.conditionEndsBetween(hit.end, start)),
+        ),
       idiomatic: this.hits.some((hit) => hit.kind === 'idiomatic' && overlaps(hit)),
       administrative: this.hits.some(
         (hit) =>

@@ -156,6 +156,11 @@ export const CONCEPTS = {
       'just now',
       'within seconds|minutes',
       'like a thunderclap',
+      // Onset in an instant, as patients describe it (AHA/ASA: "sudden severe headache").
+      'in one|a second|instant',
+      'in a split second',
+      'like an|a explosion|bomb|gunshot|thunderbolt',
+      'like lightning',
     ],
     es: [
       'de repente',
@@ -487,6 +492,7 @@ export const CONCEPTS = {
       'hit by a bat',
       'worst pain of my life',
       'head is going to explode',
+      'explosion|exploded|exploding|bomb|burst in|inside my|his|her|the head',
     ],
     es: ['peor dolor de cabeza', 'peor dolor de mi vida', 'cabeza va a explotar', 'como un golpe'],
   },
@@ -1033,6 +1039,8 @@ export const CONCEPTS = {
       'box cutter',
       'chainsaw|machete|blade|razor|fistula|graft',
       'access site',
+      'torn|ripped|split|sliced|gashed open',
+      'bite|bites|bitten|mauled',
     ],
     es: ['cortada|cortadura|herida|tajo|machetazo|motosierra|navajazo', 'se corto|me corte', 'se rebano'],
   },

@@ -351,6 +351,11 @@ export const EMERGENCY_PROTOCOLS: readonly Protocol<EmergencyCategory>[] = [
     rules: [
       { id: 'uncontrolled-bleeding', when: (f) => f.near('bleeding', 'bleedingSevere', 8) },
       { id: 'wound-bleeding-uncontrolled', when: (f) => f.has('laceration') && f.has('bleedingSevere') },
+      // A wound or an injury bleeding heavily ("torn open and bleeding a lot").
+      {
+        id: 'wound-bleeding-heavily',
+        when: (f) => anyOf(f, ['laceration', 'trauma', 'assault']) && f.has('heavyBleeding'),
+      },
       {
         id: 'bleeding-on-anticoagulant-with-faintness',
         when: (f) => f.has('bleeding') && f.has('anticoagulant') && f.has('faint'),

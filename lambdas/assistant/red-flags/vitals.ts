@@ -28,6 +28,40 @@ export interface Vitals {
   readonly pregnancyWeeks: readonly Reading[];
 }
 
+/** Units after a number that make it a duration or an age, in either language. */
+const DURATION_UNITS: ReadonlySet<string> = new Set([
+  'weeks',
+  'week',
+  'wks',
+  'wk',
+  'days',
+  'day',
+  'months',
+  'month',
+  'mo',
+  'mos',
+  'years',
+  'year',
+  'yrs',
+  'yr',
+  'hours',
+  'hour',
+  'hrs',
+  'hr',
+  'minutes',
+  'mins',
+  'min',
+  'semanas',
+  'semana',
+  'dias',
+  'meses',
+  'mes',
+  'anos',
+  'horas',
+  'hora',
+  'minutos',
+]);
+
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
   a: 1,
   an: 1,
@@ -235,7 +269,8 @@ export function readVitals(tokens: readonly Token[]): Vitals {
         systolic.push({ value, index });
         diastolic.push({ value: second, index });
       }
-      if (cueBefore(tokens, index, GLUCOSE_CUES, 5)) {
+      // A number with a unit of time or age is a duration, never a reading ("glucose test, 26 weeks").
+      if (cueBefore(tokens, index, GLUCOSE_CUES, 5) && !DURATION_UNITS.has(next ?? '')) {
         if (next === 'mmol' && value < 35) glucose.push({ value: value * 18, index });
         else if (value >= 10 && value <= 900 && next !== 'mmol') glucose.push({ value, index });
       }
