@@ -8,7 +8,7 @@
  * A word enters when it is written in the notes of at least MIN_DOCUMENTS patients (PhysioNet) or
  * samples (Presidio) of the tune half, never inside a gold PHI span of that half, and is in no other
  * vocabulary the keep-list already has (the English list, the lexicons). Sorted, so the file holds
- * single words and no run of any note. `--check` exits 1 when the committed file differs.
+ * single words and no run of a note. `--check` exits 1 when the committed file differs.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,7 +4,6 @@
  * entries differ only in the WordDictionary passed to createPhiDetector, so there is one set of
  * detectors to test and fix.
  */
-import { unprovenSpans } from './keep-list';
 import { detectKnown } from './known';
 import { detectNames } from './names';
 import { detectPatterns, type Emit } from './patterns';
@@ -96,7 +95,19 @@ export interface Redaction {
  * Finds identifiers in free text. Returns non-overlapping spans sorted by start; `[start, end)` are
  * UTF-16 offsets into `text`.
  */
-function detectWith(dict: WordDictionary, text: string, options: DetectOptions): PhiSpan[] {
+/**
+ * The recall-first pass of training mode (keep-list.ts): the tokens of `text` that the detectors'
+ * spans do not cover and that cannot be proven safe. Injected by the dictionary entry only, so the
+ * light entry's bundle and cold start carry none of it.
+ */
+export type KeepList = (text: string, dict: WordDictionary, covered: readonly PhiSpan[]) => PhiSpan[];
+
+function detectWith(
+  dict: WordDictionary,
+  keepList: KeepList | undefined,
+  text: string,
+  options: DetectOptions,
+): PhiSpan[] {
   if (text.length === 0) return [];
   const candidates: Candidate[] = [];
   // The emit callbacks are made once (below) and read the current call's text and list from here,
@@ -112,11 +123,11 @@ function detectWith(dict: WordDictionary, text: string, options: DetectOptions):
   }
   let spans = resolve(candidates);
   if (options.mode === 'training') {
-    if (!dict.fullVocabulary)
+    if (keepList === undefined)
       throw new Error(
         'training mode needs the dictionary entry (lambdas/phi/index.ts): the keep-list proves words against its vocabulary',
       );
-    const unproven = unprovenSpans(text, dict, { covered: spans });
+    const unproven = keepList(text, dict, spans);
     if (unproven.length > 0) spans = [...spans, ...unproven].sort((a, b) => a.start - b.start);
   }
   if (options.types === undefined) return spans;
@@ -148,8 +159,13 @@ const emitPattern: Emit = (type, start, end, rule) => push(type, start, end, rul
 const emitKnown: Emit = (type, start, end, rule) => push(type, start, end, rule, true);
 
 /** Replaces every identifier with a typed placeholder (never a partial string). */
-function redactWith(dict: WordDictionary, text: string, options: RedactOptions): Redaction {
-  const spans = detectWith(dict, text, options);
+function redactWith(
+  dict: WordDictionary,
+  keepList: KeepList | undefined,
+  text: string,
+  options: RedactOptions,
+): Redaction {
+  const spans = detectWith(dict, keepList, text, options);
   if (spans.length === 0) return { text, spans };
   const parts: string[] = [];
   let at = 0;
@@ -179,10 +195,10 @@ export interface PhiDetectorApi {
   redactPhi(text: string, options?: RedactOptions): Redaction;
 }
 
-export function createPhiDetector(dict: WordDictionary): PhiDetectorApi {
+export function createPhiDetector(dict: WordDictionary, keepList?: KeepList): PhiDetectorApi {
   return {
-    detectPhi: (text, options = {}) => detectWith(dict, text, options),
-    containsPhi: (text, options = {}) => detectWith(dict, text, options).length > 0,
-    redactPhi: (text, options = {}) => redactWith(dict, text, options),
+    detectPhi: (text, options = {}) => detectWith(dict, keepList, text, options),
+    containsPhi: (text, options = {}) => detectWith(dict, keepList, text, options).length > 0,
+    redactPhi: (text, options = {}) => redactWith(dict, keepList, text, options),
   };
 }

@@ -116,5 +116,4 @@ export const WORD_DICTIONARIES: WordDictionary = {
   isPlaceName,
   startsPlaceName,
   isPersonName,
-  fullVocabulary: true,
 };

@@ -11,24 +11,12 @@
  */
 import { createPhiDetector } from './detect';
 import { WORD_DICTIONARIES } from './dictionaries';
+import { unprovenSpans } from './keep-list';
 
-export {
-  type PhiDetectorApi,
-  placeholder,
-  type Redaction,
-  type RedactOptions,
-} from './detect';
-export {
-  DETECT_MODES,
-  type DetectMode,
-  type DetectOptions,
-  type KnownIdentifier,
-  PHI_TYPES,
-  type PhiSpan,
-  type PhiType,
-} from './types';
+export * from './api';
 
-const phi = createPhiDetector(WORD_DICTIONARIES);
+// Training mode's keep-list proves words against these dictionaries, so only this entry has it.
+const phi = createPhiDetector(WORD_DICTIONARIES, unprovenSpans);
 
 /**
  * Finds identifiers in free text. Returns non-overlapping spans sorted by start; `[start, end)` are

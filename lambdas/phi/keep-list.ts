@@ -14,7 +14,7 @@
  *     "98%"), a value after a vital-sign or lab label ("HR 88", "K 4.1"), a ratio no calendar has
  *     ("120/80"), a dose or frequency shorthand ("q4h", "x2", "A1c"), a single digit, or a year
  *     (Safe Harbor keeps years, 45 CFR 164.514(b)(2)(i)(C)).
- * Everything else is OTHER_ID ("any other unique identifying number, characteristic, or code",
+ * Everything else is OTHER_ID (the "other unique identifying number, characteristic, or code" of
  * 164.514(b)(2)(i)(R)): the keep-list cannot say which identifier a token is, only that it was not
  * shown to be safe.
  */
@@ -45,6 +45,9 @@ const UNITS = setOf(`
   kcal cal percent pct point points pts pk ug
 `);
 
+/** Units of two letters or more, which a unit with letters attached starts with ("40mEqpo"). */
+const UNIT_PREFIXES: readonly string[] = [...UNITS].filter((u) => u.length >= 2);
+
 /**
  * Labels a clinical value follows: vital signs, ventilator settings, common laboratory tests and
  * scores, as charted (LOINC short names and nursing shorthand).
@@ -74,11 +77,6 @@ const CONTRACTION = /^(\p{L}+?)(?:n['’]t|['’](?:s|re|ve|ll|d|m|t))$/u;
 const CHUNK = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 const YEAR = /^(?:19|20)\d\d$/u;
 
-export interface KeepListOptions {
-  /** Spans the detectors already found: their tokens are not looked at again. */
-  readonly covered: readonly PhiSpan[];
-}
-
 /** A letters-only word (lower case) that some vocabulary lists. */
 function isVocabularyWord(lower: string, dict: WordDictionary): boolean {
   return (
@@ -94,10 +92,17 @@ function isVocabularyWord(lower: string, dict: WordDictionary): boolean {
 }
 
 /** Case of the line around `at`: a line with no lower-case letter says nothing about names. */
+let lastLine: { text: string; start: number; end: number; lower: boolean } | undefined;
+
 function lineHasLowerCase(text: string, at: number): boolean {
+  // Tokens are asked in order, so the answer for the current line is kept: no line is scanned twice.
+  if (lastLine !== undefined && lastLine.text === text && at >= lastLine.start && at < lastLine.end)
+    return lastLine.lower;
   const start = text.lastIndexOf('\n', at) + 1;
   const nl = text.indexOf('\n', at);
-  return /\p{Ll}/u.test(text.slice(start, nl < 0 ? text.length : nl));
+  const end = nl < 0 ? text.length : nl;
+  lastLine = { text, start, end: end + 1, lower: /\p{Ll}/u.test(text.slice(start, end)) };
+  return lastLine.lower;
 }
 
 /** True when the word at `at` starts a sentence or a line (capitals there say nothing). */
@@ -315,16 +320,15 @@ function safeChunk(text: string, start: number, chunk: string, dict: WordDiction
   // Clock shorthand ("7a", "11p") and a unit with what follows it ("40mEqpo", "13ug").
   if ((unit === 'a' || unit === 'p') && value >= 1 && value <= 12) return true;
   if (UNITS.has(unit)) return true;
-  return [...UNITS].some((u) => u.length >= 2 && unit.startsWith(u));
+  return UNIT_PREFIXES.some((u) => unit.startsWith(u));
 }
 
 /**
  * The tokens of `text` that no detector covered and that cannot be proven safe, as OTHER_ID spans
  * sorted by start. Adjacent unproven tokens on one line are merged into one span.
  */
-export function unprovenSpans(text: string, dict: WordDictionary, options: KeepListOptions): PhiSpan[] {
+export function unprovenSpans(text: string, dict: WordDictionary, covered: readonly PhiSpan[]): PhiSpan[] {
   const out: PhiSpan[] = [];
-  const covered = options.covered;
   let ci = 0;
   CHUNK.lastIndex = 0;
   for (let m = CHUNK.exec(text); m !== null; m = CHUNK.exec(text)) {

@@ -11,21 +11,7 @@
 import { createPhiDetector } from './detect';
 import { NO_DICTIONARY } from './words';
 
-export {
-  type PhiDetectorApi,
-  placeholder,
-  type Redaction,
-  type RedactOptions,
-} from './detect';
-export {
-  DETECT_MODES,
-  type DetectMode,
-  type DetectOptions,
-  type KnownIdentifier,
-  PHI_TYPES,
-  type PhiSpan,
-  type PhiType,
-} from './types';
+export * from './api';
 
 const phi = createPhiDetector(NO_DICTIONARY);
 

@@ -30,11 +30,6 @@ export interface WordDictionary {
   startsPlaceName(lower: string): boolean;
   /** A given name or surname (lower case), English word or not: "suzette", and "will" too. */
   isPersonName(lower: string): boolean;
-  /**
-   * True when isUnknownWord consults a full English vocabulary: the keep-list (keep-list.ts) can
-   * only prove a word safe against one, so the training mode needs it.
-   */
-  readonly fullVocabulary: boolean;
 }
 
 /**
@@ -47,7 +42,6 @@ export const NO_DICTIONARY: WordDictionary = {
   isPlaceName: () => false,
   startsPlaceName: () => false,
   isPersonName: () => false,
-  fullVocabulary: false,
 };
 
 export type CaseMode = 'mixed' | 'upper' | 'lower';

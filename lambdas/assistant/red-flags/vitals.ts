@@ -28,40 +28,6 @@ export interface Vitals {
   readonly pregnancyWeeks: readonly Reading[];
 }
 
-/** Units after a number that make it a duration or an age, in either language. */
-const DURATION_UNITS: ReadonlySet<string> = new Set([
-  'weeks',
-  'week',
-  'wks',
-  'wk',
-  'days',
-  'day',
-  'months',
-  'month',
-  'mo',
-  'mos',
-  'years',
-  'year',
-  'yrs',
-  'yr',
-  'hours',
-  'hour',
-  'hrs',
-  'hr',
-  'minutes',
-  'mins',
-  'min',
-  'semanas',
-  'semana',
-  'dias',
-  'meses',
-  'mes',
-  'anos',
-  'horas',
-  'hora',
-  'minutos',
-]);
-
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
   a: 1,
   an: 1,
@@ -148,6 +114,14 @@ const DAY_UNITS = new Set(['day', 'days', 'dia', 'dias']);
 const WEEK_UNITS = new Set(['week', 'weeks', 'wk', 'wks', 'semana', 'semanas']);
 const MONTH_UNITS = new Set(['month', 'months', 'mo', 'mos', 'mth', 'mes', 'meses']);
 const YEAR_UNITS = new Set(['year', 'years', 'yr', 'yrs', 'yo', 'ano', 'anos', 'anito', 'anitos']);
+/** Units after a number that make it a duration or an age, in either language. */
+const DURATION_UNITS: ReadonlySet<string> = new Set([
+  ...DAY_UNITS,
+  ...WEEK_UNITS,
+  ...MONTH_UNITS,
+  ...YEAR_UNITS,
+  ...['hour', 'hours', 'hr', 'hrs', 'hora', 'horas', 'minute', 'minutes', 'min', 'mins', 'minuto', 'minutos'],
+]);
 const TABLET_WORDS = new Set([
   'pill',
   'pills',
